@@ -1,0 +1,126 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One settings array for every target, as grpc-swift-2, hummingbird and swift-nio do.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Voucherd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "XRPC", targets: ["XRPC"]),
+        .library(name: "VoucherdModel", targets: ["VoucherdModel"]),
+        .library(name: "VoucherdPKI", targets: ["VoucherdPKI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    ],
+    targets: [
+        // The transport: GRPCCore's ClientTransport/ServerTransport over XRPC/1. Knows nothing
+        // about coupons; holds its own generated xrpc/v1 messages.
+        .target(
+            name: "XRPC",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Shared/XRPC",
+            swiftSettings: swiftSettings
+        ),
+        // Generated voucherd/v1 messages and stubs, plus domain logic shared between services.
+        .target(
+            name: "VoucherdModel",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Shared/VoucherdModel",
+            swiftSettings: swiftSettings
+        ),
+        // A local certificate authority: the CA and per-service/client certificates that the
+        // services, the demo and the tests use.
+        .target(
+            name: "VoucherdPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Shared/VoucherdPKI",
+            swiftSettings: swiftSettings
+        ),
+        // Test-only: the voucherd.v1.Testing service implementation and certificate fixtures,
+        // shared by the XRPC tests and (later) the benchmarks.
+        .target(
+            name: "XRPCTestSupport",
+            dependencies: [
+                "XRPC",
+                "VoucherdModel",
+                "VoucherdPKI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Tests/XRPCTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "XRPCTests",
+            dependencies: [
+                "XRPC",
+                "XRPCTestSupport",
+                "VoucherdModel",
+                "VoucherdPKI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/XRPCTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VoucherdModelTests",
+            dependencies: [
+                "VoucherdModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/VoucherdModelTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VoucherdPKITests",
+            dependencies: [
+                "VoucherdPKI",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Tests/VoucherdPKITests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,179 @@
+import GRPCCore
+import NIOCore
+import SwiftProtobuf
+
+extension XRPCConnectionHandler {
+    /// Client: resolves once the server's SETTINGS have arrived and calls may start.
+    func waitUntilReady(_ promise: EventLoopPromise<Void>) {
+        switch self.state {
+        case .ready:
+            promise.succeed()
+        case .handshaking, .awaitingPeerSettings:
+            if let existing = self.readyPromise {
+                existing.futureResult.cascade(to: promise)
+            } else {
+                self.readyPromise = promise
+            }
+        case .draining, .closed:
+            promise.fail(RPCError(code: .unavailable, message: "connection is closed"))
+        }
+    }
+
+    /// Whether new streams may be opened here.
+    var acceptsNewStreams: Bool { self.state == .ready }
+
+    /// Client: reserves one of the server's concurrent-stream slots, waiting if all are taken.
+    /// The stream id is assigned later, when HEADERS is sent.
+    func openClientStream(
+        methodPath: String,
+        inheritedDeadline: ContinuousClock.Instant?,
+        eventLoop: any EventLoop
+    ) -> EventLoopFuture<XRPCClientStream> {
+        guard self.state == .ready else {
+            return eventLoop.makeFailedFuture(RPCError(code: .unavailable, message: "connection is not taking new calls"))
+        }
+        let slot: EventLoopFuture<Void>
+        if self.slotsInUse < self.peerSettings.maxConcurrentStreams {
+            self.slotsInUse += 1
+            slot = eventLoop.makeSucceededVoidFuture()
+        } else {
+            let waiter = eventLoop.makePromise(of: Void.self)
+            self.slotWaiters.append(waiter)
+            // The waiter holds its slot once granted: releaseSlot hands it over without
+            // decrementing.
+            slot = waiter.futureResult
+        }
+        let handle = XRPCConnectionHandle(handler: self, eventLoop: eventLoop)
+        let budget = self.inboundBudget
+        let maxMessageSize = self.localSettings.maxMessageSize
+        return slot.map {
+            let inbound = XRPCInboundBuffer<RPCResponsePart<XRPCBytes>>(budget: budget)
+            let record = XRPCStreamRecord(
+                id: 0,
+                machine: XRPCStreamStateMachine(role: .client, maxMessageSize: maxMessageSize),
+                sink: .client(inbound),
+                inheritedDeadline: inheritedDeadline
+            )
+            record.holdsSlot = true
+            record.methodPath = methodPath
+            return XRPCClientStream(record: NIOLoopBound(record, eventLoop: eventLoop), inbound: inbound, lifecycle: record.lifecycle, connection: handle)
+        }
+    }
+
+    func releaseSlot(_ record: XRPCStreamRecord) {
+        guard record.holdsSlot else { return }
+        record.holdsSlot = false
+        if let waiter = self.slotWaiters.popFirst() {
+            waiter.succeed()
+        } else {
+            self.slotsInUse -= 1
+        }
+    }
+
+    // MARK: - Client writes (called through XRPCConnectionHandle)
+
+    func clientSend(_ part: RPCRequestPart<XRPCBytes>, record: XRPCStreamRecord) {
+        guard !record.lifecycle.isClosed else { return }
+        switch part {
+        case .metadata(let metadata):
+            self.sendRequestHeaders(metadata, record: record)
+        case .message(let bytes):
+            guard record.id != 0 else {
+                self.failStream(record, code: .internalError, error: RPCError(code: .internalError, message: "client transport misuse: message before metadata"))
+                return
+            }
+            switch record.machine.sendMessage() {
+            case .send:
+                guard bytes.count <= self.peerSettings.maxMessageSize else {
+                    self.failStream(record, code: .cancel, error: RPCError(
+                        code: .resourceExhausted,
+                        message: "request message of \(bytes.count) bytes exceeds the server's limit of \(self.peerSettings.maxMessageSize)"
+                    ))
+                    return
+                }
+                self.writeMessage(bytes.buffer, streamID: record.id)
+            case .dropClosed, .invalid:
+                return
+            }
+        }
+        self.scheduleFlush()
+    }
+
+    private func sendRequestHeaders(_ metadata: Metadata, record: XRPCStreamRecord) {
+        guard record.id == 0 else {
+            self.failStream(record, code: .internalError, error: RPCError(code: .internalError, message: "client transport misuse: metadata written twice"))
+            return
+        }
+        guard self.state == .ready else {
+            self.closeStream(id: 0, record: record, reason: .connectionClosed, error: RPCError(
+                code: .unavailable, message: "connection stopped taking new calls before this one was sent; it was not processed"
+            ))
+            return
+        }
+        // The call's timeout is the smaller of its own (GRPCCore puts it in grpc-timeout) and what
+        // is left of the deadline inherited from the handler making the call.
+        var timeoutMicros = metadata[stringValues: XRPCMetadataMapping.timeoutKey]
+            .first(where: { _ in true }).flatMap(XRPCTimeoutFormat.micros(fromGRPCTimeout:))
+        if let inherited = record.inheritedDeadline {
+            let remaining = ContinuousClock.now.duration(to: inherited)
+            let micros = remaining <= .zero ? 0 : Int64(remaining.microsecondsRoundedUp)
+            timeoutMicros = min(timeoutMicros ?? micros, micros)
+        }
+        if let timeoutMicros, timeoutMicros <= 0 {
+            self.closeStream(id: 0, record: record, reason: .deadlineExceeded, error: RPCError(
+                code: .deadlineExceeded, message: "deadline exceeded before the call was sent"
+            ))
+            return
+        }
+
+        var headers = Xrpc_V1_RequestHeaders()
+        headers.method = record.methodPath
+        if let timeoutMicros { headers.timeoutMicros = UInt64(timeoutMicros) }
+        headers.metadata = XRPCMetadataMapping.entries(from: metadata, excluding: [XRPCMetadataMapping.timeoutKey])
+        let payload = Self.serialize(headers)
+        guard payload.readableBytes <= self.peerSettings.maxHeaderSize else {
+            self.closeStream(id: 0, record: record, reason: .resetLocally, error: RPCError(
+                code: .resourceExhausted,
+                message: "request metadata of \(payload.readableBytes) bytes exceeds the server's header limit of \(self.peerSettings.maxHeaderSize)"
+            ))
+            return
+        }
+
+        let id = self.nextStreamID
+        self.nextStreamID += 2
+        record.id = id
+        self.streams[id] = record
+        self.write(XRPCFrame(type: .headers, streamID: id, payload: payload))
+
+        if let timeoutMicros, let eventLoop = self.context?.eventLoop {
+            let handle = XRPCConnectionHandle(handler: self, eventLoop: eventLoop)
+            record.deadlineTimer = eventLoop.scheduleTask(in: .microseconds(timeoutMicros)) {
+                handle.execute { handler in
+                    guard let record = handler.streams[id] else { return }
+                    handler.failStream(record, code: .cancel, error: RPCError(
+                        code: .deadlineExceeded, message: "deadline of \(timeoutMicros) µs exceeded"
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Client: no more request messages.
+    func clientHalfClose(record: XRPCStreamRecord) {
+        guard record.id != 0, self.streams[record.id] === record else { return }
+        if record.machine.sendTrailers() == .send {
+            self.write(XRPCFrame(type: .trailers, flags: .endStream, streamID: record.id))
+            self.scheduleFlush()
+        }
+    }
+
+    /// Client: the caller is done with the stream. If the call has not completed, the server is
+    /// told to stop (RST CANCEL), and the slot is freed either way.
+    func clientRelease(record: XRPCStreamRecord, error: RPCError?) {
+        if record.id != 0, self.streams[record.id] === record {
+            self.failStream(record, code: .cancel, error: error ?? RPCError(code: .cancelled, message: "call cancelled by the client"))
+        } else {
+            self.closeStream(id: 0, record: record, reason: .resetLocally, error: error)
+        }
+    }
+}

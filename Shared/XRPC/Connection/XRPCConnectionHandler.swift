@@ -1,0 +1,378 @@
+import GRPCCore
+import NIOCore
+import NIOSSL
+import NIOTLS
+import SwiftASN1
+import X509
+
+/// The XRPC/1 protocol engine for one connection, client or server side.
+///
+/// It sits after the frame decoder and owns everything that is protocol: the preface and
+/// SETTINGS exchange, PING, GOAWAY, stream ids, limits, and each stream's state machine. It does
+/// no business work: a server stream is handed on (as `XRPCAcceptedStream`) to async code that
+/// runs the call, and async code writes back through `XRPCConnectionHandle`, which hops here.
+final class XRPCConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = XRPCFrame
+    typealias InboundOut = XRPCAcceptedStream
+    typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
+
+    enum ConnectionState {
+        /// TLS is still handshaking.
+        case handshaking
+        /// Waiting for the peer's SETTINGS (the first frame it must send).
+        case awaitingPeerSettings
+        case ready
+        /// GOAWAY sent or received: no new streams; closes when the last one ends.
+        case draining
+        case closed
+    }
+
+    let role: XRPCStreamStateMachine.Role
+    let localSettings: XRPCSettings
+    let handshakeTimeout: TimeAmount
+    var peerSettings: XRPCSettings = .defaults
+    var state: ConnectionState = .handshaking
+    var streams: [UInt32: XRPCStreamRecord] = [:]
+    var peer: XRPCPeer = .anonymous
+    var context: ChannelHandlerContext?
+
+    // Server side.
+    var lastPeerStreamID: UInt32 = 0
+    // Client side.
+    var nextStreamID: UInt32 = 1
+    var slotsInUse = 0
+    var slotWaiters = CircularBuffer<EventLoopPromise<Void>>()
+    var readyPromise: EventLoopPromise<Void>?
+    /// Client: called on the event loop when the connection stops taking new streams.
+    var onDraining: (() -> Void)?
+
+    var inboundBudget: XRPCInboundBudget?
+    private var readPending = false
+    private var flushScheduled = false
+    private var handshakeTimer: Scheduled<Void>?
+
+    init(role: XRPCStreamStateMachine.Role, settings: XRPCSettings, handshakeTimeout: TimeAmount) {
+        self.role = role
+        self.localSettings = settings.normalized
+        self.handshakeTimeout = handshakeTimeout
+    }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        // Stop reading while consumers hold more than two full messages' worth: bounded memory
+        // without stalling a single large message.
+        self.inboundBudget = XRPCInboundBudget(highWatermark: 2 * self.localSettings.maxMessageSize) {
+            eventLoop.execute { loopBound.value.resumeReading() }
+        }
+        if context.channel.isActive { self.startHandshakeTimer(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.startHandshakeTimer(context: context)
+        context.fireChannelActive()
+    }
+
+    private func startHandshakeTimer(context: ChannelHandlerContext) {
+        guard self.handshakeTimer == nil else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.handshakeTimer = context.eventLoop.scheduleTask(in: self.handshakeTimeout) {
+            let handler = loopBound.value
+            switch handler.state {
+            case .handshaking, .awaitingPeerSettings:
+                handler.connectionError(XRPCConnectionError(.settingsTimeout, "no TLS handshake and SETTINGS within \(handler.handshakeTimeout)"))
+            default:
+                break
+            }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted(let negotiated) = event {
+            self.tlsHandshakeCompleted(context: context, negotiatedProtocol: negotiated)
+        } else if event is ChannelShouldQuiesceEvent {
+            self.beginDraining(code: .noError, message: "server shutting down")
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func tlsHandshakeCompleted(context: ChannelHandlerContext, negotiatedProtocol: String?) {
+        // The server must check ALPN itself: BoringSSL completes the handshake even when the
+        // client offered no protocol we speak.
+        guard negotiatedProtocol == XRPCPreface.alpn else {
+            self.state = .closed
+            self.failAllStreams(RPCError(code: .unavailable, message: "peer did not negotiate ALPN \(XRPCPreface.alpn)"))
+            context.close(promise: nil)
+            return
+        }
+        if let certificate = try? context.channel.pipeline.syncOperations.nioSSL_peerCertificate(),
+            let der = try? certificate.toDERBytes(),
+            let parsed = try? Certificate(derEncoded: der)
+        {
+            self.peer = XRPCPeer(certificate: parsed)
+        }
+        self.state = .awaitingPeerSettings
+        if self.role == .client {
+            var buffer = context.channel.allocator.buffer(capacity: 64)
+            buffer.writeBytes(XRPCPreface.bytes)
+            context.write(self.wrapOutboundOut(buffer), promise: nil)
+            self.writeSettings(context: context)
+            context.flush()
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = self.unwrapInboundIn(data)
+        guard self.state != .closed else { return }
+        do {
+            try self.handle(frame: frame, context: context)
+        } catch let error as XRPCConnectionError {
+            self.connectionError(error)
+        } catch {
+            self.connectionError(XRPCConnectionError(.internalError, "unexpected failure handling \(frame.type)"))
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? XRPCConnectionError {
+            self.connectionError(error)
+        } else {
+            // TLS or socket failure: nothing can be sent any more.
+            self.state = .closed
+            self.failAllStreams(RPCError(code: .unavailable, message: "connection failed: \(error)"))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.state = .closed
+        self.handshakeTimer?.cancel()
+        self.failAllStreams(RPCError(code: .unavailable, message: "connection closed"))
+        context.fireChannelInactive()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.inboundBudget?.shouldPause() == true {
+            self.readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func resumeReading() {
+        guard self.readPending, let context else { return }
+        self.readPending = false
+        context.read()
+    }
+
+    // MARK: - Frames
+
+    private func handle(frame: XRPCFrame, context: ChannelHandlerContext) throws {
+        if self.state == .awaitingPeerSettings || self.state == .handshaking {
+            guard frame.type == .settings, !frame.flags.contains(.ack) else {
+                throw XRPCConnectionError(.protocolError, "the first frame must be SETTINGS, got \(frame.type)")
+            }
+        }
+        switch frame.type {
+        case .settings: try self.receiveSettings(frame, context: context)
+        case .ping: try self.receivePing(frame, context: context)
+        case .goaway: try self.receiveGoAway(frame)
+        case .windowUpdate:
+            guard frame.payload.readableBytes == 4 else {
+                throw XRPCConnectionError(.frameSizeError, "WINDOW_UPDATE payload must be 4 bytes, got \(frame.payload.readableBytes)")
+            }
+            // XRPC/1.0 calls are not flow controlled per stream yet; the credit is accepted and ignored.
+        case .headers where self.role == .server:
+            try self.receiveRequestHeaders(frame, context: context)
+        case .headers, .message, .trailers, .rst:
+            try self.receiveStreamFrame(frame)
+        default:
+            // Unknown frame types are ignored, so the protocol can grow.
+            break
+        }
+    }
+
+    private func receiveSettings(_ frame: XRPCFrame, context: ChannelHandlerContext) throws {
+        guard frame.streamID == 0 else {
+            throw XRPCConnectionError(.protocolError, "SETTINGS on stream \(frame.streamID); it belongs to stream 0")
+        }
+        if frame.flags.contains(.ack) {
+            guard frame.payload.readableBytes == 0 else {
+                throw XRPCConnectionError(.frameSizeError, "SETTINGS ACK must have an empty payload")
+            }
+            return
+        }
+        guard self.state == .awaitingPeerSettings else {
+            throw XRPCConnectionError(.protocolError, "SETTINGS sent twice; XRPC/1 settings are fixed for the connection")
+        }
+        self.peerSettings = try XRPCSettings.decode(frame.payload)
+        self.state = .ready
+        self.handshakeTimer?.cancel()
+        if self.role == .server { self.writeSettings(context: context) }
+        self.write(XRPCFrame(type: .settings, flags: .ack, streamID: 0))
+        self.readyPromise?.succeed()
+        self.readyPromise = nil
+    }
+
+    private func receivePing(_ frame: XRPCFrame, context: ChannelHandlerContext) throws {
+        guard frame.streamID == 0 else {
+            throw XRPCConnectionError(.protocolError, "PING on stream \(frame.streamID); it belongs to stream 0")
+        }
+        guard frame.payload.readableBytes == 8 else {
+            throw XRPCConnectionError(.frameSizeError, "PING payload must be 8 bytes, got \(frame.payload.readableBytes)")
+        }
+        if !frame.flags.contains(.ack) {
+            self.write(XRPCFrame(type: .ping, flags: .ack, streamID: 0, payload: frame.payload))
+        }
+    }
+
+    private func receiveGoAway(_ frame: XRPCFrame) throws {
+        var payload = frame.payload
+        guard frame.streamID == 0,
+            let lastStreamID = payload.readInteger(as: UInt32.self),
+            let rawCode = payload.readInteger(as: UInt32.self)
+        else {
+            throw XRPCConnectionError(.protocolError, "GOAWAY must be on stream 0 with at least 8 bytes of payload")
+        }
+        let debug = payload.readString(length: payload.readableBytes) ?? ""
+        let code = XRPCErrorCode(rawValue: rawCode)
+        if self.role == .client {
+            // Streams above the server's last id were not processed: safe to retry elsewhere.
+            let unprocessed = self.streams.filter { $0.key > (lastStreamID & 0x7FFF_FFFF) }
+            for (id, record) in unprocessed {
+                self.closeStream(id: id, record: record, reason: .connectionClosed, error: RPCError(
+                    code: .unavailable,
+                    message: "server sent GOAWAY (\(code)\(debug.isEmpty ? "" : ": \(debug)")) before processing this call"
+                ))
+            }
+        }
+        self.enterDraining()
+    }
+
+    // MARK: - Writing
+
+    func write(_ frame: XRPCFrame, promise: EventLoopPromise<Void>? = nil) {
+        guard let context, self.state != .closed else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        let payloadBytes = frame.payload.readableBytes
+        // Small frames are copied into one buffer; large payloads go out as their own buffer, so
+        // a 4 MiB message is never copied to prepend 12 bytes.
+        if payloadBytes <= 4_096 {
+            var buffer = context.channel.allocator.buffer(capacity: XRPCFrame.headerSize + payloadBytes)
+            buffer.writeXRPCFrame(frame)
+            context.write(self.wrapOutboundOut(buffer), promise: promise)
+        } else {
+            var header = context.channel.allocator.buffer(capacity: XRPCFrame.headerSize)
+            header.writeXRPCFrameHeader(type: frame.type, flags: frame.flags, streamID: frame.streamID, payloadLength: payloadBytes)
+            context.write(self.wrapOutboundOut(header), promise: nil)
+            context.write(self.wrapOutboundOut(frame.payload), promise: promise)
+        }
+    }
+
+    /// Flushes once after everything queued on the event loop so far has been written, so many
+    /// small writes from concurrent calls leave in few system calls.
+    func scheduleFlush() {
+        guard !self.flushScheduled, let context else { return }
+        self.flushScheduled = true
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let handler = loopBound.value
+            handler.flushScheduled = false
+            handler.context?.flush()
+        }
+    }
+
+    private func writeSettings(context: ChannelHandlerContext) {
+        let payload = (try? self.localSettings.encoded()) ?? ByteBuffer()
+        self.write(XRPCFrame(type: .settings, streamID: 0, payload: payload))
+    }
+
+    func writeReset(streamID: UInt32, code: XRPCErrorCode, reason: String) {
+        var payload = ByteBuffer()
+        payload.writeInteger(code.rawValue)
+        payload.writeString(reason)
+        self.write(XRPCFrame(type: .rst, streamID: streamID, payload: payload))
+        self.scheduleFlush()
+    }
+
+    // MARK: - Connection end
+
+    /// Sends GOAWAY with `code`, fails every stream and closes: the peer broke the protocol.
+    func connectionError(_ error: XRPCConnectionError) {
+        guard self.state != .closed, let context else { return }
+        // Close only once GOAWAY is on the wire, so the peer learns why.
+        let written = context.eventLoop.makePromise(of: Void.self)
+        self.writeGoAway(code: error.code, message: error.message, promise: written)
+        context.flush()
+        self.state = .closed
+        self.failAllStreams(RPCError(code: .unavailable, message: "connection error: \(error)"))
+        let channel = context.channel
+        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Graceful: announce the last stream that will be processed, refuse newer ones, and close
+    /// once the streams in flight have finished.
+    func beginDraining(code: XRPCErrorCode, message: String) {
+        guard self.state != .closed, self.state != .draining else { return }
+        if self.state == .ready {
+            self.writeGoAway(code: code, message: message)
+            self.scheduleFlush()
+        }
+        self.enterDraining()
+    }
+
+    private func enterDraining() {
+        guard self.state != .closed else { return }
+        self.state = .draining
+        for waiter in self.slotWaiters { waiter.fail(RPCError(code: .unavailable, message: "connection is draining")) }
+        self.slotWaiters.removeAll()
+        self.onDraining?()
+        self.onDraining = nil
+        self.closeIfDrained()
+    }
+
+    func closeIfDrained() {
+        guard self.state == .draining, self.streams.isEmpty, self.slotsInUse == 0, let context else { return }
+        self.state = .closed
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    private func writeGoAway(code: XRPCErrorCode, message: String, promise: EventLoopPromise<Void>? = nil) {
+        var payload = ByteBuffer()
+        payload.writeInteger(self.role == .server ? self.lastPeerStreamID : 0)
+        payload.writeInteger(code.rawValue)
+        payload.writeString(message)
+        self.write(XRPCFrame(type: .goaway, streamID: 0, payload: payload), promise: promise)
+    }
+
+    private func failAllStreams(_ error: RPCError) {
+        let streams = self.streams
+        self.streams.removeAll()
+        for (_, record) in streams {
+            record.deadlineTimer?.cancel()
+            record.machine.reset()
+            record.finishInbound(throwing: error)
+            record.lifecycle.close(.connectionClosed)
+        }
+        for waiter in self.slotWaiters { waiter.fail(error) }
+        self.slotWaiters.removeAll()
+        self.readyPromise?.fail(error)
+        self.readyPromise = nil
+    }
+}

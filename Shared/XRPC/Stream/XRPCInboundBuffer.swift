@@ -1,0 +1,147 @@
+import NIOCore
+import Synchronization
+
+/// The parts a stream has received, handed from the event loop to the task consuming them.
+///
+/// The event loop pushes; one task iterates. Bytes held here count against the connection's
+/// `XRPCInboundBudget`, which stops reading from the socket while consumers lag, so a fast
+/// sender cannot grow memory without bound.
+final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
+    typealias Failure = any Error
+
+    private struct State {
+        var queue = CircularBuffer<(Element, Int)>(initialCapacity: 4)
+        var waiter: CheckedContinuation<Element?, any Error>?
+        var end: Result<Void, any Error>?
+    }
+
+    private let state = Mutex(State())
+    private let budget: XRPCInboundBudget?
+
+    init(budget: XRPCInboundBudget?) {
+        self.budget = budget
+    }
+
+    /// Event loop: appends a part; `bytes` is what it holds against the budget.
+    func push(_ element: Element, bytes: Int = 0) {
+        let waiter: CheckedContinuation<Element?, any Error>? = self.state.withLock { state in
+            guard state.end == nil else { return nil }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.queue.append((element, bytes))
+            self.budget?.add(bytes)
+            return nil
+        }
+        waiter?.resume(returning: element)
+    }
+
+    /// Event loop: no more parts. Without an error, queued parts are still delivered, then the
+    /// sequence ends. With an error, queued parts are dropped and the consumer sees the error
+    /// next: a reset, a deadline or a lost connection makes them meaningless.
+    func finish(throwing error: (any Error)? = nil) {
+        let (waiter, dropped): (CheckedContinuation<Element?, any Error>?, Int) = self.state.withLock { state in
+            guard state.end == nil else { return (nil, 0) }
+            var dropped = 0
+            if let error {
+                state.end = .failure(error)
+                while let (_, bytes) = state.queue.popFirst() { dropped += bytes }
+            } else {
+                state.end = .success(())
+            }
+            guard state.queue.isEmpty, let waiter = state.waiter else { return (nil, dropped) }
+            state.waiter = nil
+            return (waiter, dropped)
+        }
+        if dropped > 0 { self.budget?.release(dropped) }
+        guard let waiter else { return }
+        if let error { waiter.resume(throwing: error) } else { waiter.resume(returning: nil) }
+    }
+
+    /// Whether `finish` has been called.
+    var isFinished: Bool { self.state.withLock { $0.end != nil } }
+
+    func next() async throws -> Element? {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
+                let result: Result<Element?, any Error>? = self.state.withLock { state in
+                    if let (element, bytes) = state.queue.popFirst() {
+                        self.budget?.release(bytes)
+                        return .success(element)
+                    }
+                    if let end = state.end {
+                        return end.map { nil }
+                    }
+                    if Task.isCancelled {
+                        return .failure(CancellationError())
+                    }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let result { continuation.resume(with: result) }
+            }
+        } onCancel: {
+            let waiter = self.state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let buffer: XRPCInboundBuffer
+        func next() async throws -> Element? { try await self.buffer.next() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: self) }
+}
+
+/// Counts the bytes a connection holds in its streams' inbound buffers, and tells the event
+/// loop to resume reading once consumers have drained enough.
+final class XRPCInboundBudget: Sendable {
+    private struct State {
+        var bytes = 0
+        var paused = false
+    }
+
+    private let state = Mutex(State())
+    private let highWatermark: Int
+    private let lowWatermark: Int
+    private let resume: @Sendable () -> Void
+
+    /// - Parameters:
+    ///   - highWatermark: stop reading above this many buffered bytes.
+    ///   - resume: called (from any thread) when reading may resume.
+    init(highWatermark: Int, resume: @escaping @Sendable () -> Void) {
+        self.highWatermark = highWatermark
+        self.lowWatermark = highWatermark / 2
+        self.resume = resume
+    }
+
+    func add(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        self.state.withLock { $0.bytes += bytes }
+    }
+
+    func release(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        let shouldResume = self.state.withLock { state in
+            state.bytes -= bytes
+            guard state.paused, state.bytes <= self.lowWatermark else { return false }
+            state.paused = false
+            return true
+        }
+        if shouldResume { self.resume() }
+    }
+
+    /// Event loop: whether to stop reading now. Records the pause, so the consumer that drains
+    /// below the low watermark triggers `resume` exactly once.
+    func shouldPause() -> Bool {
+        self.state.withLock { state in
+            if state.bytes > self.highWatermark { state.paused = true }
+            return state.paused
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import GRPCCore
+
+/// Runs one accepted stream through GRPCCore's handler, and stops the handler when the stream
+/// is aborted under it: reset by the client, past its deadline, or its connection lost.
+enum XRPCServerCall {
+    private enum Outcome: Sendable {
+        case handlerFinished
+        case aborted
+        case completedNormally
+    }
+
+    static func run(
+        stream: XRPCAcceptedStream,
+        remotePeer: String,
+        localPeer: String,
+        handler: @escaping @Sendable (RPCStream<XRPCServerTransport.Inbound, XRPCServerTransport.Outbound>, ServerContext) async -> Void
+    ) async {
+        await withServerContextRPCCancellationHandle { cancellation in
+            var callContext = ServerContext(
+                descriptor: stream.descriptor,
+                remotePeer: remotePeer,
+                localPeer: localPeer,
+                cancellation: cancellation
+            )
+            callContext.transportSpecific = XRPCServerCallContext(peer: stream.peer, deadline: stream.deadline, streamID: stream.streamID)
+            let context = callContext
+            let rpcStream = RPCStream(
+                descriptor: stream.descriptor,
+                inbound: RPCAsyncSequence(wrapping: stream.inbound),
+                outbound: RPCWriter.Closable(wrapping: XRPCServerStreamWriter(stream: stream))
+            )
+
+            await withTaskGroup(of: Outcome.self) { group in
+                group.addTask {
+                    await XRPCDeadline.$current.withValue(stream.deadline) {
+                        await handler(rpcStream, context)
+                    }
+                    return .handlerFinished
+                }
+                group.addTask {
+                    switch await stream.lifecycle.waitForAbort() {
+                    case .none, .completed: return .completedNormally
+                    case .some: return .aborted
+                    }
+                }
+                while let outcome = await group.next() {
+                    switch outcome {
+                    case .handlerFinished:
+                        group.cancelAll()
+                    case .aborted:
+                        // Both ways of stopping a handler: GRPCCore's cancellation handle for
+                        // handlers that watch it, and task cancellation for everything they await.
+                        cancellation.cancel()
+                        group.cancelAll()
+                    case .completedNormally:
+                        continue
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The outbound side of a server stream: what the handler writes goes to the connection's event
+/// loop, in order.
+struct XRPCServerStreamWriter: ClosableRPCWriterProtocol {
+    typealias Element = RPCResponsePart<XRPCBytes>
+
+    let stream: XRPCAcceptedStream
+
+    func write(_ element: Element) async throws {
+        if let closure = self.stream.lifecycle.closure {
+            throw XRPCStreamClosure.error(for: closure)
+        }
+        let id = self.stream.streamID
+        self.stream.connection.execute { $0.serverSend(element, streamID: id) }
+    }
+
+    func write(contentsOf elements: some Sequence<Element>) async throws {
+        for element in elements { try await self.write(element) }
+    }
+
+    func finish() async {
+        let id = self.stream.streamID
+        self.stream.connection.execute { $0.serverFinish(streamID: id, error: nil) }
+    }
+
+    func finish(throwing error: any Error) async {
+        let id = self.stream.streamID
+        self.stream.connection.execute { $0.serverFinish(streamID: id, error: error) }
+    }
+}
+
+extension XRPCStreamClosure {
+    /// What a write on a stream that has ended throws.
+    static func error(for closure: XRPCStreamClosure) -> RPCError {
+        switch closure {
+        case .completed: RPCError(code: .internalError, message: "the stream has already completed")
+        case .resetByPeer(let code): RPCError(code: .cancelled, message: "the peer reset the stream (\(code))")
+        case .resetLocally: RPCError(code: .cancelled, message: "the stream was reset")
+        case .deadlineExceeded: RPCError(code: .deadlineExceeded, message: "the call's deadline has passed")
+        case .connectionClosed: RPCError(code: .unavailable, message: "the connection closed")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import NIOCore
+
+extension XRPCServerTransport {
+    /// Server transport settings. Every field has a default; `Config.defaults` is what
+    /// `voucherd` services run with unless configured otherwise.
+    public struct Config: Sendable {
+        /// Limits announced to clients in SETTINGS and enforced on what they send.
+        /// Default `XRPCSettings.defaults`: 64 KiB frames, 4 MiB messages, 16 KiB headers,
+        /// 100 concurrent streams per connection.
+        public var settings: XRPCSettings
+        /// Time a new connection has to complete TLS and send its preface and SETTINGS.
+        /// Default 10 s.
+        public var handshakeTimeout: Duration
+        /// Pending-connection backlog for the listening socket. Default 256.
+        public var backlog: Int
+
+        /// Creates a configuration.
+        /// - Parameters:
+        ///   - settings: the limits announced to clients.
+        ///   - handshakeTimeout: how long a connection may take to become ready.
+        ///   - backlog: the listen backlog.
+        public init(settings: XRPCSettings, handshakeTimeout: Duration, backlog: Int) {
+            self.settings = settings
+            self.handshakeTimeout = handshakeTimeout
+            self.backlog = backlog
+        }
+
+        /// The defaults.
+        public static var defaults: Self {
+            Self(settings: .defaults, handshakeTimeout: .seconds(10), backlog: 256)
+        }
+    }
+}
+
+extension Duration {
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = self.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,177 @@
+public import GRPCCore
+public import VoucherdModel
+public import XRPC
+import Foundation
+import Synchronization
+
+/// The voucherd.v1.Testing service: echoes what it is sent, and fails, stalls or forwards on
+/// request, so transport tests can provoke every outcome from outside.
+public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
+    /// Where `forward` requests go; nil if this server has no downstream.
+    public let downstream: Voucherd_V1_Testing.Client<XRPCClientTransport>?
+    /// What the handlers saw happen: cancellations, mostly.
+    public let events: EventLog
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - downstream: a client for forwarded calls.
+    ///   - events: where handlers record what happened to them.
+    public init(downstream: Voucherd_V1_Testing.Client<XRPCClientTransport>? = nil, events: EventLog = EventLog()) {
+        self.downstream = downstream
+        self.events = events
+    }
+
+    public func echo(
+        request: ServerRequest<Voucherd_V1_EchoRequest>,
+        context: ServerContext
+    ) async throws -> ServerResponse<Voucherd_V1_EchoResponse> {
+        let message = request.message
+        try await self.prepare(message, method: "Echo")
+        if message.forward, let downstream {
+            var forwarded = message
+            forwarded.forward = false
+            let answer = try await downstream.echo(forwarded)
+            return ServerResponse(message: answer)
+        }
+        var response = self.response(for: message, context: context, index: 0)
+        response.metadata = request.metadata.compactMap { key, value in
+            if case .string(let text) = value { return "\(key)=\(text)" }
+            return nil
+        }
+        return ServerResponse(message: response, metadata: ["echo-handler": "unary"], trailingMetadata: ["echo-trailer": "done"])
+    }
+
+    public func collect(
+        request: StreamingServerRequest<Voucherd_V1_EchoRequest>,
+        context: ServerContext
+    ) async throws -> ServerResponse<Voucherd_V1_EchoResponse> {
+        var payload = Data()
+        var count: UInt32 = 0
+        for try await message in request.messages {
+            try await self.prepare(message, method: "Collect")
+            payload.append(message.payload)
+            count += 1
+        }
+        var response = Voucherd_V1_EchoResponse()
+        response.payload = payload
+        response.index = count
+        return ServerResponse(message: response)
+    }
+
+    public func expand(
+        request: ServerRequest<Voucherd_V1_EchoRequest>,
+        context: ServerContext
+    ) async throws -> StreamingServerResponse<Voucherd_V1_EchoResponse> {
+        let message = request.message
+        try self.failIfAsked(message)
+        return StreamingServerResponse { writer in
+            for index in 0..<max(message.repeat, 1) {
+                if message.delayMillis > 0 {
+                    try await self.sleep(millis: message.delayMillis, method: "Expand")
+                }
+                var response = self.response(for: message, context: context, index: index)
+                if message.payload.isEmpty, message.responseSize > 0 {
+                    response.payload = Data(repeating: UInt8(truncatingIfNeeded: index), count: Int(message.responseSize))
+                }
+                try await writer.write(response)
+            }
+            return [:]
+        }
+    }
+
+    public func converse(
+        request: StreamingServerRequest<Voucherd_V1_EchoRequest>,
+        context: ServerContext
+    ) async throws -> StreamingServerResponse<Voucherd_V1_EchoResponse> {
+        StreamingServerResponse { writer in
+            var index: UInt32 = 0
+            for try await message in request.messages {
+                try await self.prepare(message, method: "Converse")
+                try await writer.write(self.response(for: message, context: context, index: index))
+                index += 1
+            }
+            return [:]
+        }
+    }
+
+    private func prepare(_ message: Voucherd_V1_EchoRequest, method: String) async throws {
+        if message.delayMillis > 0 {
+            try await self.sleep(millis: message.delayMillis, method: method)
+        }
+        try self.failIfAsked(message)
+    }
+
+    private func failIfAsked(_ message: Voucherd_V1_EchoRequest) throws {
+        guard message.failCode != 0 else { return }
+        let code = RPCError.Code(Status.Code(rawValue: Int(message.failCode)) ?? .unknown) ?? .unknown
+        throw RPCError(code: code, message: message.failMessage)
+    }
+
+    private func sleep(millis: UInt32, method: String) async throws {
+        self.events.record("started:\(method)")
+        do {
+            try await Task.sleep(for: .milliseconds(Int(millis)))
+        } catch {
+            self.events.record("cancelled:\(method)")
+            throw error
+        }
+    }
+
+    private func response(for message: Voucherd_V1_EchoRequest, context: ServerContext, index: UInt32) -> Voucherd_V1_EchoResponse {
+        var response = Voucherd_V1_EchoResponse()
+        response.payload = message.payload
+        response.index = index
+        response.peerIdentity = context.xrpc?.peer.identity ?? ""
+        if let deadline = context.xrpc?.deadline {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            let (seconds, attoseconds) = remaining.components
+            response.deadlineRemainingMicros = remaining > .zero ? UInt64(seconds) * 1_000_000 + UInt64(attoseconds / 1_000_000_000_000) : 0
+        }
+        return response
+    }
+}
+
+/// A thread-safe log of named events that tests can wait on without sleeping.
+public final class EventLog: Sendable {
+    private struct State {
+        var events: [String] = []
+        var waiters: [(String, Int, CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty log.
+    public init() {}
+
+    /// Appends an event and wakes whoever waits for it.
+    public func record(_ event: String) {
+        let ready = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.events.append(event)
+            var ready: [CheckedContinuation<Void, Never>] = []
+            state.waiters.removeAll { name, count, continuation in
+                guard state.events.filter({ $0 == name }).count >= count else { return false }
+                ready.append(continuation)
+                return true
+            }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// How many times `event` has been recorded.
+    public func count(_ event: String) -> Int {
+        self.state.withLock { $0.events.filter { $0 == event }.count }
+    }
+
+    /// Waits until `event` has been recorded `count` times.
+    public func wait(for event: String, count: Int = 1) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let satisfied = self.state.withLock { state -> Bool in
+                if state.events.filter({ $0 == event }).count >= count { return true }
+                state.waiters.append((event, count, continuation))
+                return false
+            }
+            if satisfied { continuation.resume() }
+        }
+    }
+}
