@@ -122,6 +122,7 @@ public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
         response.payload = message.payload
         response.index = index
         response.peerIdentity = context.xrpc?.peer.identity ?? ""
+        response.remotePeer = context.remotePeer
         if let deadline = context.xrpc?.deadline {
             let remaining = ContinuousClock.now.duration(to: deadline)
             let (seconds, attoseconds) = remaining.components

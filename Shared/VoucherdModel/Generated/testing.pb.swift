@@ -80,6 +80,10 @@ public nonisolated struct Voucherd_V1_EchoResponse: Sendable {
   /// Request metadata the server saw, as "key=value" for text entries.
   public var metadata: [String] = []
 
+  /// The caller's address as the server saw it, e.g. "ipv4:127.0.0.1:53211": tells connections
+  /// apart.
+  public var remotePeer: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -151,7 +155,7 @@ nonisolated extension Voucherd_V1_EchoRequest: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Voucherd_V1_EchoResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EchoResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}payload\0\u{1}index\0\u{3}peer_identity\0\u{3}deadline_remaining_micros\0\u{1}metadata\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}payload\0\u{1}index\0\u{3}peer_identity\0\u{3}deadline_remaining_micros\0\u{1}metadata\0\u{3}remote_peer\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -164,6 +168,7 @@ nonisolated extension Voucherd_V1_EchoResponse: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularStringField(value: &self.peerIdentity) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.deadlineRemainingMicros) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.metadata) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.remotePeer) }()
       default: break
       }
     }
@@ -185,6 +190,9 @@ nonisolated extension Voucherd_V1_EchoResponse: SwiftProtobuf.Message, SwiftProt
     if !self.metadata.isEmpty {
       try visitor.visitRepeatedStringField(value: self.metadata, fieldNumber: 5)
     }
+    if !self.remotePeer.isEmpty {
+      try visitor.visitSingularStringField(value: self.remotePeer, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -194,6 +202,7 @@ nonisolated extension Voucherd_V1_EchoResponse: SwiftProtobuf.Message, SwiftProt
     if lhs.peerIdentity != rhs.peerIdentity {return false}
     if lhs.deadlineRemainingMicros != rhs.deadlineRemainingMicros {return false}
     if lhs.metadata != rhs.metadata {return false}
+    if lhs.remotePeer != rhs.remotePeer {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,3 +1,4 @@
+import GRPCCore
 import NIOCore
 import Synchronization
 
@@ -74,7 +75,7 @@ final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
                         return end.map { nil }
                     }
                     if Task.isCancelled {
-                        return .failure(CancellationError())
+                        return .failure(Self.cancelled)
                     }
                     state.waiter = continuation
                     return nil
@@ -86,8 +87,14 @@ final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
                 defer { state.waiter = nil }
                 return state.waiter
             }
-            waiter?.resume(throwing: CancellationError())
+            waiter?.resume(throwing: Self.cancelled)
         }
+    }
+
+    /// What a consumer whose task is cancelled sees: gRPC's CANCELLED, so the caller gets a
+    /// status rather than an opaque `CancellationError` wrapped as UNKNOWN.
+    private static var cancelled: RPCError {
+        RPCError(code: .cancelled, message: "the call was cancelled")
     }
 
     struct AsyncIterator: AsyncIteratorProtocol {
