@@ -19,6 +19,9 @@ extension XRPCConnectionHandler {
         }
     }
 
+    /// The largest stream id: the top bit is reserved.
+    static let maxStreamID: UInt32 = 0x7FFF_FFFF
+
     /// Whether new streams may be opened here.
     var acceptsNewStreams: Bool { self.state == .ready }
 
@@ -139,6 +142,15 @@ extension XRPCConnectionHandler {
             return
         }
 
+        guard self.nextStreamID <= Self.maxStreamID else {
+            // Ids are never reused: a connection that has used them all drains and the pool
+            // opens a fresh one. This call was not sent, so it is safe to retry.
+            self.closeStream(id: 0, record: record, reason: .connectionClosed, error: RPCError(
+                code: .unavailable, message: "connection ran out of stream ids; the call was not sent"
+            ))
+            self.beginDraining(code: .noError, message: "stream ids exhausted")
+            return
+        }
         let id = self.nextStreamID
         self.nextStreamID += 2
         record.id = id

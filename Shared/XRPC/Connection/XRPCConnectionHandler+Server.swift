@@ -56,7 +56,13 @@ extension XRPCConnectionHandler {
             return
         }
 
-        var metadata = XRPCMetadataMapping.metadata(from: headers.metadata)
+        var metadata: Metadata
+        do {
+            metadata = try XRPCMetadataMapping.metadata(from: headers.metadata)
+        } catch {
+            self.writeReset(streamID: id, code: .protocolError, reason: error.reason)
+            return
+        }
         var deadline: ContinuousClock.Instant?
         var timeout: TimeAmount?
         if headers.hasTimeoutMicros {
@@ -80,6 +86,7 @@ extension XRPCConnectionHandler {
             inbound.finish()
         }
         self.streams[id] = record
+        self.lastProcessedStreamID = id
 
         if let timeout {
             let handle = XRPCConnectionHandle(handler: self, eventLoop: context.eventLoop)
@@ -121,7 +128,7 @@ extension XRPCConnectionHandler {
             let payload = Self.serialize(headers)
             guard payload.readableBytes <= self.peerSettings.maxHeaderSize else {
                 self.abortServerStream(record, status: Status(
-                    code: .internalError,
+                    code: .resourceExhausted,
                     message: "response metadata of \(payload.readableBytes) bytes exceeds the client's header limit of \(self.peerSettings.maxHeaderSize)"
                 ))
                 return
@@ -152,7 +159,7 @@ extension XRPCConnectionHandler {
     func serverFinish(streamID: UInt32, error: (any Error)?) {
         guard let record = self.streams[streamID] else { return }
         let reason = error == nil ? "handler finished without a status" : "handler failed"
-        self.writeReset(streamID: streamID, code: error == nil ? .internalError : .cancel, reason: reason)
+        self.writeReset(streamID: streamID, code: .internalError, reason: reason)
         self.closeStream(id: streamID, record: record, reason: .resetLocally, error: RPCError(code: .cancelled, message: reason))
     }
 

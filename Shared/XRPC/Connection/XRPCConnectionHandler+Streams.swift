@@ -70,7 +70,11 @@ extension XRPCConnectionHandler {
                 self.failStream(record, code: .protocolError, reason: "HEADERS payload is not a valid xrpc.v1.ResponseHeaders")
                 return
             }
-            inbound.push(.metadata(XRPCMetadataMapping.metadata(from: headers.metadata)))
+            do {
+                inbound.push(.metadata(try XRPCMetadataMapping.metadata(from: headers.metadata)))
+            } catch {
+                self.failStream(record, code: .protocolError, reason: error.reason)
+            }
 
         case .deliverMessage(let message, let endOfStream):
             record.deliver(message: message)
@@ -89,7 +93,14 @@ extension XRPCConnectionHandler {
                 self.failStream(record, code: .protocolError, reason: "TRAILERS payload is not a valid xrpc.v1.Trailers")
                 return
             }
-            let (status, metadata) = XRPCStatusMapping.status(from: trailers)
+            let status: Status
+            let metadata: Metadata
+            do {
+                (status, metadata) = try XRPCStatusMapping.status(from: trailers)
+            } catch {
+                self.failStream(record, code: .protocolError, reason: error.reason)
+                return
+            }
             inbound.push(.status(status, metadata))
             record.machine.reset()
             self.closeStream(id: record.id, record: record, reason: .completed, error: nil)
@@ -113,6 +124,9 @@ extension XRPCConnectionHandler {
 
         case .protocolError(let reason):
             self.failStream(record, code: .protocolError, reason: reason)
+
+        case .streamClosed(let reason):
+            self.failStream(record, code: .streamClosed, reason: reason)
         }
     }
 

@@ -38,7 +38,11 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     var context: ChannelHandlerContext?
 
     // Server side.
+    /// The highest stream id the client has used (opened, refused or rejected).
     var lastPeerStreamID: UInt32 = 0
+    /// The highest stream id handed to a handler: GOAWAY's "last processed" id, so a client
+    /// knows every stream above it is safe to retry.
+    var lastProcessedStreamID: UInt32 = 0
     // Client side.
     var nextStreamID: UInt32 = 1
     var slotsInUse = 0
@@ -87,8 +91,14 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         self.handshakeTimer = context.eventLoop.scheduleTask(in: self.handshakeTimeout) {
             let handler = loopBound.value
             switch handler.state {
-            case .handshaking, .awaitingPeerSettings:
-                handler.connectionError(XRPCConnectionError(.settingsTimeout, "no TLS handshake and SETTINGS within \(handler.handshakeTimeout)"))
+            case .handshaking:
+                // No TLS session yet, so no frame can be sent: a peer stalling its handshake
+                // is simply cut off.
+                handler.state = .closed
+                handler.failAllStreams(RPCError(code: .unavailable, message: "TLS handshake did not complete in time"))
+                handler.context?.close(promise: nil)
+            case .awaitingPeerSettings:
+                handler.connectionError(XRPCConnectionError(.settingsTimeout, "no preface and SETTINGS within \(handler.handshakeTimeout)"))
             default:
                 break
             }
@@ -182,7 +192,9 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
 
     private func handle(frame: XRPCFrame, context: ChannelHandlerContext) throws {
         if self.state == .awaitingPeerSettings || self.state == .handshaking {
-            guard frame.type == .settings, !frame.flags.contains(.ack) else {
+            // GOAWAY is allowed first too: it is how a server explains refusing the connection
+            // (a bad preface, a SETTINGS timeout).
+            guard (frame.type == .settings && !frame.flags.contains(.ack)) || frame.type == .goaway else {
                 throw XRPCConnectionError(.protocolError, "the first frame must be SETTINGS, got \(frame.type)")
             }
         }
@@ -193,6 +205,9 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         case .windowUpdate:
             guard frame.payload.readableBytes == 4 else {
                 throw XRPCConnectionError(.frameSizeError, "WINDOW_UPDATE payload must be 4 bytes, got \(frame.payload.readableBytes)")
+            }
+            if frame.streamID != 0, self.streams[frame.streamID] == nil, self.wasNeverOpened(frame.streamID) {
+                throw XRPCConnectionError(.protocolError, "WINDOW_UPDATE for stream \(frame.streamID), which was never opened")
             }
             // XRPC/1.0 calls are not flow controlled per stream yet; the credit is accepted and ignored.
         case .headers where self.role == .server:
@@ -249,6 +264,14 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         }
         let debug = payload.readString(length: payload.readableBytes) ?? ""
         let code = XRPCErrorCode(rawValue: rawCode)
+        if self.state == .handshaking || self.state == .awaitingPeerSettings {
+            // Refused before the connection was ever ready: whoever waits for it learns why.
+            let error = RPCError(code: .unavailable, message: "server refused the connection with GOAWAY \(code)\(debug.isEmpty ? "" : ": \(debug)")")
+            self.state = .closed
+            self.failAllStreams(error)
+            self.context?.close(promise: nil)
+            return
+        }
         if self.role == .client {
             // Streams above the server's last id were not processed: safe to retry elsewhere.
             let unprocessed = self.streams.filter { $0.key > (lastStreamID & 0x7FFF_FFFF) }
@@ -355,7 +378,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
 
     private func writeGoAway(code: XRPCErrorCode, message: String, promise: EventLoopPromise<Void>? = nil) {
         var payload = ByteBuffer()
-        payload.writeInteger(self.role == .server ? self.lastPeerStreamID : 0)
+        payload.writeInteger(self.role == .server ? self.lastProcessedStreamID : 0)
         payload.writeInteger(code.rawValue)
         payload.writeString(message)
         self.write(XRPCFrame(type: .goaway, streamID: 0, payload: payload), promise: promise)

@@ -27,6 +27,8 @@ public struct XRPCSettings: Sendable, Hashable {
 
     /// The smallest `maxFramePayload` a peer may announce.
     public static let minimumFramePayload = 16_384
+    /// The smallest `maxHeaderSize` a peer may announce: room for a status and its message.
+    public static let minimumHeaderSize = 1_024
 
     /// Creates settings.
     /// - Parameters:
@@ -55,7 +57,7 @@ public struct XRPCSettings: Sendable, Hashable {
         var settings = self
         settings.maxFramePayload = min(max(settings.maxFramePayload, Self.minimumFramePayload), Int(UInt32.max >> 1))
         settings.maxMessageSize = min(max(settings.maxMessageSize, 1), Int(UInt32.max))
-        settings.maxHeaderSize = min(max(settings.maxHeaderSize, 1_024), settings.maxFramePayload)
+        settings.maxHeaderSize = min(max(settings.maxHeaderSize, Self.minimumHeaderSize), settings.maxFramePayload)
         settings.maxConcurrentStreams = min(max(settings.maxConcurrentStreams, 1), Int(UInt32.max))
         settings.initialWindowSize = min(max(settings.initialWindowSize, 1), Int(UInt32.max >> 1))
         return settings
@@ -97,6 +99,17 @@ public struct XRPCSettings: Sendable, Hashable {
                 "SETTINGS max_frame_payload \(settings.maxFramePayload) is below the minimum \(Self.minimumFramePayload)"
             )
         }
-        return settings
+        guard settings.maxHeaderSize >= Self.minimumHeaderSize else {
+            throw XRPCConnectionError(
+                .protocolError,
+                "SETTINGS max_header_size \(settings.maxHeaderSize) is below the minimum \(Self.minimumHeaderSize)"
+            )
+        }
+        // Header payloads are never fragmented, so a header limit above the frame limit could
+        // never be used: reading it as the frame limit keeps us from sending a frame the peer
+        // would refuse.
+        var clamped = settings
+        clamped.maxHeaderSize = min(settings.maxHeaderSize, settings.maxFramePayload)
+        return clamped
     }
 }

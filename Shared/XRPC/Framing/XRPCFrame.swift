@@ -3,7 +3,7 @@ public import NIOCore
 /// One XRPC/1 frame: a 12-byte header and its payload.
 ///
 /// The header is `length (u32) | type (u8) | flags (u8) | reserved (u16, zero) | stream id (u32)`,
-/// all big-endian. docs/PROTOCOL.md §3 is the specification.
+/// all big-endian. docs/PROTOCOL.md §4 is the specification.
 public struct XRPCFrame: Sendable, Hashable {
     /// Size of the fixed frame header in bytes.
     public static let headerSize = 12

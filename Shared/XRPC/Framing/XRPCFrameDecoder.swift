@@ -36,7 +36,7 @@ public struct XRPCFrameDecoder: ByteToMessageDecoder {
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let frame = try self.decode(buffer: &buffer) else {
-            return buffer.readableBytes > 0 && self.isSkipping ? .continue : .needMoreData
+            return .needMoreData
         }
         context.fireChannelRead(Self.wrapInboundOut(frame))
         return .continue
@@ -48,11 +48,6 @@ public struct XRPCFrameDecoder: ByteToMessageDecoder {
         seenEOF: Bool
     ) throws -> DecodingState {
         try self.decode(context: context, buffer: &buffer)
-    }
-
-    private var isSkipping: Bool {
-        if case .skipping = self.state { return true }
-        return false
     }
 
     /// Decodes at most one frame from `buffer`; the channel-free core, used by the fuzzer.
@@ -77,8 +72,13 @@ public struct XRPCFrameDecoder: ByteToMessageDecoder {
         case .skipping(let remaining):
             let skipped = min(remaining, buffer.readableBytes)
             buffer.moveReaderIndex(forwardBy: skipped)
-            self.state = skipped == remaining ? .awaitingFrameHeader : .skipping(remaining: remaining - skipped)
-            return nil
+            guard skipped == remaining else {
+                self.state = .skipping(remaining: remaining - skipped)
+                return nil
+            }
+            // The next frame may already be buffered behind the skipped bytes.
+            self.state = .awaitingFrameHeader
+            return try self.decode(buffer: &buffer)
 
         case .awaitingFrameHeader:
             guard buffer.readableBytes >= XRPCFrame.headerSize,

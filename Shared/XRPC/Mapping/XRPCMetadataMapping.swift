@@ -12,32 +12,72 @@ enum XRPCMetadataMapping {
     static func entries(from metadata: Metadata, excluding excluded: Set<String> = []) -> [Xrpc_V1_MetadataEntry] {
         var entries: [Xrpc_V1_MetadataEntry] = []
         entries.reserveCapacity(metadata.count)
-        for (key, value) in metadata where !excluded.contains(key) {
+        for (key, value) in metadata {
+            // Keys travel lowercase, as the protocol requires; GRPCCore keeps whatever case the
+            // caller used.
+            let key = key.lowercased()
+            guard !excluded.contains(key) else { continue }
             var entry = Xrpc_V1_MetadataEntry()
             entry.key = key
             switch value {
-            case .string(let text): entry.text = text
-            case .binary(let bytes): entry.binary = Data(bytes)
+            case .string(let text) where key.hasSuffix("-bin"):
+                // A "-bin" key carries binary by convention; send the text's bytes.
+                entry.binary = Data(text.utf8)
+            case .string(let text):
+                entry.text = text
+            case .binary(let bytes):
+                entry.binary = Data(bytes)
             }
             entries.append(entry)
         }
         return entries
     }
 
-    static func metadata(from entries: [Xrpc_V1_MetadataEntry]) -> Metadata {
+    /// Reads the wire's entries back into GRPCCore metadata.
+    /// - Throws: `XRPCMetadataError` naming the first entry that breaks the protocol's rules:
+    ///   an empty key or one with characters outside `[a-z0-9-_.]` (uppercase ASCII is accepted
+    ///   and lowercased), or a value of the wrong kind for its key (binary needs "-bin").
+    static func metadata(from entries: [Xrpc_V1_MetadataEntry]) throws(XRPCMetadataError) -> Metadata {
         var metadata = Metadata()
         metadata.reserveCapacity(entries.count)
         for entry in entries {
-            // Keys are case-insensitive in gRPC; lowercase so lookups behave as over HTTP/2.
             let key = entry.key.lowercased()
+            guard !key.isEmpty, key.utf8.allSatisfy(Self.isKeyByte) else {
+                throw XRPCMetadataError(reason: "metadata key \"\(entry.key)\" is empty or has characters outside [a-z0-9-_.]")
+            }
+            let isBinaryKey = key.hasSuffix("-bin")
             switch entry.value {
-            case .text(let text): metadata.addString(text, forKey: key)
-            case .binary(let bytes): metadata.addBinary(Array(bytes), forKey: key)
-            case .none: metadata.addString("", forKey: key)
+            case .text(let text):
+                guard !isBinaryKey else {
+                    throw XRPCMetadataError(reason: "metadata key \"\(key)\" ends in -bin, so its value must be binary, not text")
+                }
+                metadata.addString(text, forKey: key)
+            case .binary(let bytes):
+                guard isBinaryKey else {
+                    throw XRPCMetadataError(reason: "metadata key \"\(key)\" has a binary value but does not end in -bin")
+                }
+                metadata.addBinary(Array(bytes), forKey: key)
+            case .none:
+                if isBinaryKey { metadata.addBinary([], forKey: key) } else { metadata.addString("", forKey: key) }
             }
         }
         return metadata
     }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// A metadata entry from the peer breaks the protocol's rules.
+struct XRPCMetadataError: Error, Sendable {
+    var reason: String
 }
 
 extension Duration {

@@ -15,10 +15,10 @@ enum XRPCStatusMapping {
         return trailers
     }
 
-    static func status(from trailers: Xrpc_V1_Trailers) -> (Status, Metadata) {
+    static func status(from trailers: Xrpc_V1_Trailers) throws(XRPCMetadataError) -> (Status, Metadata) {
         // An unknown code maps to UNKNOWN, as gRPC specifies for codes outside 0...16.
         let code = Int(exactly: trailers.code).flatMap(Status.Code.init(rawValue:)) ?? .unknown
-        var metadata = XRPCMetadataMapping.metadata(from: trailers.metadata)
+        var metadata = try XRPCMetadataMapping.metadata(from: trailers.metadata)
         if !trailers.details.isEmpty {
             metadata.addBinary(Array(trailers.details), forKey: XRPCMetadataMapping.statusDetailsKey)
         }

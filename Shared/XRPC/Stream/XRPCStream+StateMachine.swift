@@ -44,6 +44,8 @@ struct XRPCStreamStateMachine {
         case ignore
         /// The frame breaks the stream's protocol: reset the stream with PROTOCOL_ERROR.
         case protocolError(String)
+        /// The peer sent a frame after ending its side: reset the stream with STREAM_CLOSED.
+        case streamClosed(String)
     }
 
     let role: Role
@@ -78,7 +80,7 @@ struct XRPCStreamStateMachine {
         case (.client, .discarding), (_, .closed):
             return .ignore
         default:
-            return .protocolError("HEADERS received twice on one stream")
+            return self.fail("HEADERS received twice on one stream")
         }
     }
 
@@ -90,7 +92,7 @@ struct XRPCStreamStateMachine {
             if flags.contains(.endStream) { self.inbound = .closed }
             return .ignore
         case .closed:
-            return .ignore
+            return self.afterEnd("MESSAGE")
         case .receiving(let partial):
             if flags.contains(.compressed) {
                 return self.fail("COMPRESSED flag set, but XRPC/1.0 does not negotiate compression")
@@ -141,8 +143,18 @@ struct XRPCStreamStateMachine {
             self.inbound = .closed
             return .ignore
         case .closed:
-            return self.role == .server ? .protocolError("the client ended its side of the stream twice") : .ignore
+            return self.afterEnd("TRAILERS")
         }
+    }
+
+    /// A frame after the peer ended its side: a stream error while the call is still running
+    /// (the server has not answered yet). Once the stream is over both ways it may have been in
+    /// flight, and is dropped. A client never sees the first case: it forgets a stream as soon as
+    /// the server's TRAILERS arrive.
+    private mutating func afterEnd(_ frame: String) -> InboundAction {
+        guard self.role == .server, self.outbound != .closed else { return .ignore }
+        self.reset()
+        return .streamClosed("\(frame) after the client ended its side of the stream")
     }
 
     /// The peer reset the stream, or the stream was reset locally: it is over both ways.

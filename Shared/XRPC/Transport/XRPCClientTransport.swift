@@ -59,13 +59,19 @@ public final class XRPCClientTransport: ClientTransport {
     /// Runs until `beginGracefulShutdown()`, then lets calls in flight finish and closes every
     /// connection. Connections themselves are made on demand.
     public func connect() async throws {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = self.state.withLock { state -> Bool in
-                if state.shuttingDown { return true }
-                state.shutdownWaiter = continuation
-                return false
+        // GRPCClient cancels this task when its owner goes away without shutting down (a body
+        // that threw, for example): treat that as a shutdown, or the client would never stop.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = self.state.withLock { state -> Bool in
+                    if state.shuttingDown { return true }
+                    state.shutdownWaiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            self.beginGracefulShutdown()
         }
         let connections = self.state.withLock { state -> [XRPCClientConnection] in
             state.slots.compactMap { if case .connected(let connection) = $0 { connection } else { nil } }

@@ -18,10 +18,11 @@ enum FrameCodecFixtures {
     }
 
     /// A raw 12-byte frame header, assembled by hand rather than by the code under test.
-    static func header(length: UInt32, type: UInt8, flags: UInt8 = 0, streamID: UInt32) -> [UInt8] {
+    static func header(length: UInt32, type: UInt8, flags: UInt8 = 0, reserved: UInt16 = 0, streamID: UInt32) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes += withUnsafeBytes(of: length.bigEndian, Array.init)
-        bytes += [type, flags, 0, 0]
+        bytes += [type, flags]
+        bytes += withUnsafeBytes(of: reserved.bigEndian, Array.init)
         bytes += withUnsafeBytes(of: streamID.bigEndian, Array.init)
         return bytes
     }
