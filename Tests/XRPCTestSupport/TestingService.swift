@@ -26,13 +26,14 @@ public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
         context: ServerContext
     ) async throws -> ServerResponse<Voucherd_V1_EchoResponse> {
         let message = request.message
-        try await self.prepare(message, method: "Echo")
         if message.forward, let downstream {
+            // The downstream server does the stalling or failing asked for.
             var forwarded = message
             forwarded.forward = false
             let answer = try await downstream.echo(forwarded)
             return ServerResponse(message: answer)
         }
+        try await self.prepare(message, method: "Echo")
         var response = self.response(for: message, context: context, index: 0)
         response.metadata = request.metadata.compactMap { key, value in
             if case .string(let text) = value { return "\(key)=\(text)" }
@@ -134,9 +135,17 @@ public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
 
 /// A thread-safe log of named events that tests can wait on without sleeping.
 public final class EventLog: Sendable {
+    private struct Waiter {
+        var id: Int
+        var event: String
+        var count: Int
+        var continuation: CheckedContinuation<Bool, Never>
+    }
+
     private struct State {
         var events: [String] = []
-        var waiters: [(String, Int, CheckedContinuation<Void, Never>)] = []
+        var waiters: [Waiter] = []
+        var nextWaiterID = 0
     }
 
     private let state = Mutex(State())
@@ -146,17 +155,18 @@ public final class EventLog: Sendable {
 
     /// Appends an event and wakes whoever waits for it.
     public func record(_ event: String) {
-        let ready = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let ready = self.state.withLock { state -> [CheckedContinuation<Bool, Never>] in
             state.events.append(event)
-            var ready: [CheckedContinuation<Void, Never>] = []
-            state.waiters.removeAll { name, count, continuation in
-                guard state.events.filter({ $0 == name }).count >= count else { return false }
-                ready.append(continuation)
+            var ready: [CheckedContinuation<Bool, Never>] = []
+            let events = state.events
+            state.waiters.removeAll { waiter in
+                guard events.filter({ $0 == waiter.event }).count >= waiter.count else { return false }
+                ready.append(waiter.continuation)
                 return true
             }
             return ready
         }
-        for continuation in ready { continuation.resume() }
+        for continuation in ready { continuation.resume(returning: true) }
     }
 
     /// How many times `event` has been recorded.
@@ -165,14 +175,50 @@ public final class EventLog: Sendable {
     }
 
     /// Waits until `event` has been recorded `count` times.
-    public func wait(for event: String, count: Int = 1) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let satisfied = self.state.withLock { state -> Bool in
-                if state.events.filter({ $0 == event }).count >= count { return true }
-                state.waiters.append((event, count, continuation))
+    /// - Throws: `EventLogTimeout` if that has not happened within `timeout`, so a broken
+    ///   expectation fails the test instead of hanging it.
+    public func wait(for event: String, count: Int = 1, timeout: Duration = .seconds(20)) async throws {
+        let happened = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.suspend(until: event, count: count) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
                 return false
             }
-            if satisfied { continuation.resume() }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        guard happened else {
+            throw EventLogTimeout(description: "\(event) x\(count) not seen within \(timeout); seen: \(self.state.withLock { $0.events })")
         }
     }
+
+    private func suspend(until event: String, count: Int) async -> Bool {
+        let id = self.state.withLock { state -> Int in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let result = self.state.withLock { state -> Bool? in
+                    if state.events.filter({ $0 == event }).count >= count { return true }
+                    if Task.isCancelled { return false }
+                    state.waiters.append(Waiter(id: id, event: event, count: count, continuation: continuation))
+                    return nil
+                }
+                if let result { continuation.resume(returning: result) }
+            }
+        } onCancel: {
+            let waiter = self.state.withLock { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(returning: false)
+        }
+    }
+}
+
+/// An awaited event did not happen in time.
+public struct EventLogTimeout: Error, CustomStringConvertible {
+    public var description: String
 }

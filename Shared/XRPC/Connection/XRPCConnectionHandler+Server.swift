@@ -112,6 +112,7 @@ extension XRPCConnectionHandler {
         let error = RPCError(code: .deadlineExceeded, message: "deadline of \(micros) µs exceeded")
         if record.machine.sendTrailers() == .send {
             self.writeTrailers(streamID: streamID, status: Status(code: .deadlineExceeded, message: error.message), metadata: [:])
+            self.scheduleFlush()
         }
         self.closeStream(id: streamID, record: record, reason: .deadlineExceeded, error: error)
     }

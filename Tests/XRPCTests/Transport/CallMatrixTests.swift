@@ -7,7 +7,7 @@ import XRPCTestSupport
 
 /// Every call type against every outcome, over real loopback mTLS with certificates made at test
 /// time.
-@Suite("Call matrix over loopback mTLS")
+@Suite("Call matrix over loopback mTLS", .timeLimit(.minutes(2)))
 struct CallMatrixTests {
     @Test("success", arguments: CallKind.allCases)
     func success(kind: CallKind) async throws {
@@ -66,7 +66,7 @@ struct CallMatrixTests {
                 let call = Task {
                     try await kind.invoke(client, .with(payload: "slow", delayMillis: 60_000))
                 }
-                await events.wait(for: "started:\(kind.rawValue)")
+                try await events.wait(for: "started:\(kind.rawValue)")
                 call.cancel()
                 let outcome = await call.result
                 switch outcome {
@@ -77,7 +77,7 @@ struct CallMatrixTests {
                     #expect(error is CancellationError || code == .cancelled, "got \(error)")
                 }
                 // The server learns of it through RST and stops the handler.
-                await events.wait(for: "cancelled:\(kind.rawValue)")
+                try await events.wait(for: "cancelled:\(kind.rawValue)")
             }
         }
     }
@@ -96,7 +96,7 @@ struct CallMatrixTests {
                 }
                 #expect(error?.code == .deadlineExceeded)
                 #expect(ContinuousClock.now - started < .seconds(30))
-                await events.wait(for: "cancelled:\(kind.rawValue)")
+                try await events.wait(for: "cancelled:\(kind.rawValue)")
             }
         }
     }

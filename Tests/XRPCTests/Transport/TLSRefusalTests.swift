@@ -7,7 +7,7 @@ import XRPC
 import XRPCTestSupport
 
 /// Clients that must not get in, and the server carrying on serving the ones that may.
-@Suite("TLS refusals")
+@Suite("TLS refusals", .timeLimit(.minutes(2)))
 struct TLSRefusalTests {
     enum BadClient: String, CaseIterable, CustomTestStringConvertible {
         case foreignCA = "certificate from another CA"

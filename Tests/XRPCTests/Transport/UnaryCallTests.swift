@@ -5,7 +5,7 @@ import VoucherdModel
 import XRPC
 import XRPCTestSupport
 
-@Suite("Unary calls over loopback mTLS")
+@Suite("Unary calls over loopback mTLS", .timeLimit(.minutes(2)))
 struct UnaryCallTests {
     @Test("echo returns the payload, metadata and the caller's certificate identity")
     func echo() async throws {

@@ -1,0 +1,57 @@
+import Foundation
+import GRPCCore
+import Testing
+import VoucherdModel
+import XRPC
+import XRPCTestSupport
+
+@Suite("Deadlines on the wire and across hops", .timeLimit(.minutes(2)))
+struct DeadlinePropagationTests {
+    @Test("the server sees the caller's deadline")
+    func deadlineTravels() async throws {
+        let pki = try TestPKI.make()
+        try await TestHarness.withServer(pki: pki) { endpoint in
+            try await TestHarness.withClient(endpoints: [endpoint], tls: pki.clientTLS()) { client in
+                var options = CallOptions.defaults
+                options.timeout = .seconds(5)
+                let response = try await client.echo(.with(payload: "t"), options: options)
+                #expect(response.deadlineRemainingMicros > 4_000_000)
+                #expect(response.deadlineRemainingMicros <= 5_000_000)
+                let noDeadline = try await client.echo(.with(payload: "t"))
+                #expect(noDeadline.deadlineRemainingMicros == 0)
+            }
+        }
+    }
+
+    @Test("a call made inside a handler inherits what is left of the caller's deadline")
+    func inheritedByDownstreamCall() async throws {
+        let pki = try TestPKI.make()
+        let downstreamEvents = EventLog()
+        // B: the downstream server. A: forwards to B with no timeout of its own.
+        try await TestHarness.withServer(pki: pki, services: [TestingService(events: downstreamEvents)]) { serverB in
+            try await TestHarness.withClient(endpoints: [serverB], tls: pki.clientTLS()) { clientOfB in
+                try await TestHarness.withServer(pki: pki, services: [TestingService(downstream: clientOfB)]) { serverA in
+                    try await TestHarness.withClient(endpoints: [serverA], tls: pki.clientTLS()) { client in
+                        var request = Voucherd_V1_EchoRequest.with(payload: "hop")
+                        request.forward = true
+                        var options = CallOptions.defaults
+                        options.timeout = .seconds(2)
+                        let answer = try await client.echo(request, options: options)
+                        // B answered, and saw a deadline no later than the original one.
+                        #expect(answer.payload == Data("hop".utf8))
+                        #expect(answer.deadlineRemainingMicros > 0)
+                        #expect(answer.deadlineRemainingMicros <= 2_000_000)
+
+                        // When the original deadline passes, B's handler is stopped too.
+                        var slow = Voucherd_V1_EchoRequest.with(payload: "slow", delayMillis: 60_000)
+                        slow.forward = true
+                        options.timeout = .milliseconds(300)
+                        let error = await rpcError { _ = try await client.echo(slow, options: options) }
+                        #expect(error?.code == .deadlineExceeded)
+                        try await downstreamEvents.wait(for: "cancelled:Echo")
+                    }
+                }
+            }
+        }
+    }
+}
