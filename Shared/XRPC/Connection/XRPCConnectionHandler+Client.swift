@@ -15,15 +15,12 @@ extension XRPCConnectionHandler {
                 self.readyPromise = promise
             }
         case .draining, .closed:
-            promise.fail(RPCError(code: .unavailable, message: "connection is closed"))
+            promise.fail(self.closeError ?? RPCError(code: .unavailable, message: "connection is closed"))
         }
     }
 
     /// The largest stream id: the top bit is reserved.
     static let maxStreamID: UInt32 = 0x7FFF_FFFF
-
-    /// Whether new streams may be opened here.
-    var acceptsNewStreams: Bool { self.state == .ready }
 
     /// Client: reserves one of the server's concurrent-stream slots, waiting if all are taken.
     /// The stream id is assigned later, when HEADERS is sent.
@@ -112,6 +109,12 @@ extension XRPCConnectionHandler {
                 code: .unavailable, message: "connection stopped taking new calls before this one was sent; it was not processed"
             ))
             return
+        }
+        for key in metadata.map(\.key) {
+            if let problem = XRPCMetadataMapping.problem(withKey: XRPCMetadataMapping.asciiLowercased(key)) {
+                self.closeStream(id: 0, record: record, reason: .resetLocally, error: RPCError(code: .invalidArgument, message: problem))
+                return
+            }
         }
         // The call's timeout is the smaller of its own (GRPCCore puts it in grpc-timeout) and what
         // is left of the deadline inherited from the handler making the call.

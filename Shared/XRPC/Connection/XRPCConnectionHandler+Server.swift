@@ -190,10 +190,11 @@ extension XRPCConnectionHandler {
         let trailers = XRPCStatusMapping.trailers(status: status, metadata: metadata)
         var payload = Self.serialize(trailers)
         if payload.readableBytes > self.peerSettings.maxHeaderSize {
-            // Trailing metadata the client cannot take is dropped rather than losing the status.
+            // Trailing metadata the client cannot take is dropped, and the message shortened to
+            // fit, rather than losing the status. 16 bytes cover the code and field tags.
             var bare = Xrpc_V1_Trailers()
             bare.code = trailers.code
-            bare.message = String(trailers.message.prefix(1_024))
+            bare.message = Self.prefix(of: trailers.message, fittingIn: self.peerSettings.maxHeaderSize - 16)
             payload = Self.serialize(bare)
         }
         self.write(XRPCFrame(type: .trailers, flags: .endStream, streamID: streamID, payload: payload))
@@ -214,6 +215,20 @@ extension XRPCConnectionHandler {
             if endStream && remaining.readableBytes == 0 { flags.insert(.endStream) }
             self.write(XRPCFrame(type: .message, flags: flags, streamID: streamID, payload: chunk))
         } while remaining.readableBytes > 0
+    }
+
+    /// The longest prefix of `text` whose UTF-8 fits in `bytes`, cut on a character boundary.
+    static func prefix(of text: String, fittingIn bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            guard used + size <= bytes else { break }
+            result.append(character)
+            used += size
+        }
+        return result
     }
 
     static func serialize(_ message: some SwiftProtobuf.Message) -> ByteBuffer {

@@ -48,6 +48,8 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     var slotsInUse = 0
     var slotWaiters = CircularBuffer<EventLoopPromise<Void>>()
     var readyPromise: EventLoopPromise<Void>?
+    /// Why the connection closed, for callers that ask after the fact.
+    var closeError: RPCError?
     /// Client: called on the event loop when the connection stops taking new streams.
     var onDraining: (() -> Void)?
 
@@ -384,7 +386,8 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         self.write(XRPCFrame(type: .goaway, streamID: 0, payload: payload), promise: promise)
     }
 
-    private func failAllStreams(_ error: RPCError) {
+    func failAllStreams(_ error: RPCError) {
+        if self.closeError == nil { self.closeError = error }
         let streams = self.streams
         self.streams.removeAll()
         for (_, record) in streams {

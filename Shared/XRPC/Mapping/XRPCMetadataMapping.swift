@@ -15,14 +15,15 @@ enum XRPCMetadataMapping {
         for (key, value) in metadata {
             // Keys travel lowercase, as the protocol requires; GRPCCore keeps whatever case the
             // caller used.
-            let key = key.lowercased()
+            let key = Self.asciiLowercased(key)
             guard !excluded.contains(key) else { continue }
             var entry = Xrpc_V1_MetadataEntry()
             entry.key = key
             switch value {
             case .string(let text) where key.hasSuffix("-bin"):
-                // A "-bin" key carries binary by convention; send the text's bytes.
-                entry.binary = Data(text.utf8)
+                // Text under a "-bin" key is base64, as gRPC over HTTP/2 carries binary values;
+                // XRPC carries the bytes themselves.
+                entry.binary = Data(base64Encoded: Self.padded(text)) ?? Data(text.utf8)
             case .string(let text):
                 entry.text = text
             case .binary(let bytes):
@@ -41,10 +42,8 @@ enum XRPCMetadataMapping {
         var metadata = Metadata()
         metadata.reserveCapacity(entries.count)
         for entry in entries {
-            let key = entry.key.lowercased()
-            guard !key.isEmpty, key.utf8.allSatisfy(Self.isKeyByte) else {
-                throw XRPCMetadataError(reason: "metadata key \"\(entry.key)\" is empty or has characters outside [a-z0-9-_.]")
-            }
+            let key = Self.asciiLowercased(entry.key)
+            if let problem = Self.problem(withKey: key) { throw XRPCMetadataError(reason: problem) }
             let isBinaryKey = key.hasSuffix("-bin")
             switch entry.value {
             case .text(let text):
@@ -62,6 +61,25 @@ enum XRPCMetadataMapping {
             }
         }
         return metadata
+    }
+
+    /// Why `key` (already lowercased) cannot travel, or nil if it can.
+    static func problem(withKey key: String) -> String? {
+        guard !key.isEmpty, key.utf8.allSatisfy(Self.isKeyByte) else {
+            return "metadata key \"\(key)\" is empty or has characters outside [a-z0-9-_.]"
+        }
+        return nil
+    }
+
+    /// Lowercases ASCII letters only: Unicode case mapping would let "\u{212A}" pass as "k".
+    static func asciiLowercased(_ key: String) -> String {
+        guard key.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return key }
+        return String(decoding: key.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
+    private static func padded(_ base64: String) -> String {
+        let remainder = base64.utf8.count % 4
+        return remainder == 0 ? base64 : base64 + String(repeating: "=", count: 4 - remainder)
     }
 
     private static func isKeyByte(_ byte: UInt8) -> Bool {

@@ -80,8 +80,9 @@ final class XRPCClientConnection: Sendable {
             handler.openClientStream(methodPath: methodPath, inheritedDeadline: inheritedDeadline, eventLoop: eventLoop)
         }.get()
         if Task.isCancelled {
-            stream.release(error: RPCError(code: .cancelled, message: "call cancelled while waiting for a stream"))
-            throw CancellationError()
+            let error = RPCError(code: .cancelled, message: "the call was cancelled while waiting for a free stream")
+            stream.release(error: error)
+            throw error
         }
         return stream
     }

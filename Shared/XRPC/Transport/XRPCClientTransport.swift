@@ -98,8 +98,7 @@ public final class XRPCClientTransport: ClientTransport {
         options: CallOptions,
         _ closure: (RPCStream<Inbound, Outbound>, ClientContext) async throws -> T
     ) async throws -> T {
-        let connection = try await self.pickConnection()
-        let stream = try await connection.openStream(
+        let (connection, stream) = try await self.openStream(
             methodPath: XRPCMethodPath.path(for: descriptor),
             inheritedDeadline: XRPCDeadline.current
         )
@@ -117,6 +116,25 @@ public final class XRPCClientTransport: ClientTransport {
             stream.release(error: (error as? RPCError) ?? RPCError(code: .cancelled, message: "call ended: \(error)"))
             throw error
         }
+    }
+
+    /// Opens a stream on the next usable connection. A connection that stopped taking calls
+    /// between being picked and being asked (GOAWAY, or closed) is skipped: nothing was sent on
+    /// it, so trying the next one is safe.
+    private func openStream(
+        methodPath: String,
+        inheritedDeadline: ContinuousClock.Instant?
+    ) async throws -> (XRPCClientConnection, XRPCClientStream) {
+        var lastError: (any Error)?
+        for _ in 0...self.endpoints.count {
+            let connection = try await self.pickConnection()
+            do {
+                return (connection, try await connection.openStream(methodPath: methodPath, inheritedDeadline: inheritedDeadline))
+            } catch let error as RPCError where error.code == .unavailable {
+                lastError = error
+            }
+        }
+        throw lastError ?? RPCError(code: .unavailable, message: "no connection would take the call")
     }
 
     /// The next endpoint's connection, round-robin, connecting if needed and skipping endpoints

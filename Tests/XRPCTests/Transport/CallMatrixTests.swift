@@ -89,11 +89,17 @@ struct CallMatrixTests {
         try await TestHarness.withServer(pki: pki, services: [TestingService(events: events)]) { endpoint in
             try await TestHarness.withClient(endpoints: [endpoint], tls: pki.clientTLS()) { client in
                 var options = CallOptions.defaults
-                options.timeout = .milliseconds(300)
+                // Long enough for the handler to be running when it passes, even on a loaded
+                // machine, so the test sees the server stop it.
+                options.timeout = .seconds(2)
                 let started = ContinuousClock.now
-                let error = await rpcError {
-                    _ = try await kind.invoke(client, .with(payload: "slow", delayMillis: 60_000), options: options)
+                let call = Task {
+                    await rpcError {
+                        _ = try await kind.invoke(client, .with(payload: "slow", delayMillis: 60_000), options: options)
+                    }
                 }
+                try await events.wait(for: "started:\(kind.rawValue)")
+                let error = await call.value
                 #expect(error?.code == .deadlineExceeded)
                 #expect(ContinuousClock.now - started < .seconds(30))
                 try await events.wait(for: "cancelled:\(kind.rawValue)")

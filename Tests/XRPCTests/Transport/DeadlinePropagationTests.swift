@@ -45,8 +45,10 @@ struct DeadlinePropagationTests {
                         // When the original deadline passes, B's handler is stopped too.
                         var slow = Voucherd_V1_EchoRequest.with(payload: "slow", delayMillis: 60_000)
                         slow.forward = true
-                        options.timeout = .milliseconds(300)
-                        let error = await rpcError { _ = try await client.echo(slow, options: options) }
+                        options.timeout = .seconds(2)
+                        let call = Task { await rpcError { _ = try await client.echo(slow, options: options) } }
+                        try await downstreamEvents.wait(for: "started:Echo")
+                        let error = await call.value
                         #expect(error?.code == .deadlineExceeded)
                         try await downstreamEvents.wait(for: "cancelled:Echo")
                     }

@@ -108,9 +108,10 @@ struct RawProtocolTests {
             try await RawXRPCConnection.with(port: endpoint.port, tls: Self.options(pki)) { connection in
                 try await connection.handshake()
                 try await connection.send(
-                    XRPCFrame(type: .headers, streamID: 1, payload: RawXRPCConnection.requestHeaders(method: Self.echo, timeoutMicros: 200_000)),
+                    XRPCFrame(type: .headers, streamID: 1, payload: RawXRPCConnection.requestHeaders(method: Self.echo, timeoutMicros: 1_500_000)),
                     XRPCFrame(type: .message, flags: .endStream, streamID: 1, payload: try Self.echoMessage(.with(payload: "slow", delayMillis: 60_000)))
                 )
+                try await events.wait(for: "started:Echo")
                 let trailers = try Self.trailers(try await connection.expectFrame())
                 #expect(trailers.code == 4)  // DEADLINE_EXCEEDED
                 try await events.wait(for: "cancelled:Echo")

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The project's test command (README.md), which CI runs too (.ci/run).
+#
+# On a fresh Debian machine with the Swift toolchain it installs what it needs, builds every
+# target and test with warnings as errors, checks that the committed generated protobuf code
+# matches proto/, and runs the whole test suite.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+# System packages: protoc for proto/generate.sh, protobuf-c for the C SDK, python3 for the
+# protocol-document conformance test, SQLite for the stores.
+packages=(protobuf-compiler libprotobuf-c-dev protobuf-c-compiler python3 libsqlite3-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "==> checking generated code against proto/"
+if ! diff -u proto/generated.sha256 <(proto/hash.sh); then
+  echo "The committed generated code is stale: run proto/generate.sh and commit the result." >&2
+  exit 1
+fi
+
+scratch=${SCRATCH_PATH:-.build}
+echo "==> building (warnings are errors)"
+swift build --build-tests --scratch-path "$scratch" -Xswiftc -warnings-as-errors
+
+echo "==> testing"
+# The suites carry their own time limits; this bound only stops a wedged process.
+timeout 1800 swift test --skip-build --scratch-path "$scratch" --parallel
