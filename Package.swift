@@ -109,6 +109,8 @@ let package = Package(
             dependencies: [
                 "VoucherdModel",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/VoucherdModelTests",
             swiftSettings: swiftSettings
