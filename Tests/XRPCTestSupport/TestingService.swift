@@ -52,6 +52,7 @@ public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
             try await self.prepare(message, method: "Collect")
             payload.append(message.payload)
             count += 1
+            if message.repeat > 0, count >= message.repeat { break }
         }
         var response = Voucherd_V1_EchoResponse()
         response.payload = payload

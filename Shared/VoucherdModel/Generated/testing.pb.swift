@@ -46,7 +46,8 @@ public nonisolated struct Voucherd_V1_EchoRequest: Sendable {
   /// answering out of order.
   public var delayMillis: UInt32 = 0
 
-  /// Server-streaming only: how many responses to send.
+  /// Server streaming: how many responses to send. Client streaming: the handler stops
+  /// reading after this many requests and answers at once.
   public var `repeat`: UInt32 = 0
 
   /// Server-streaming only: size of each response's payload, if `payload` is empty.

@@ -60,6 +60,21 @@ final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
         if let error { waiter.resume(throwing: error) } else { waiter.resume(returning: nil) }
     }
 
+    /// The consumer is done with the stream: parts it never read are dropped and their bytes
+    /// returned to the connection's budget. Without this, a handler that stops reading early
+    /// would leave its bytes counted forever, and the connection would eventually stop reading.
+    func discard() {
+        let (dropped, waiter): (Int, CheckedContinuation<Element?, any Error>?) = self.state.withLock { state in
+            var dropped = 0
+            while let (_, bytes) = state.queue.popFirst() { dropped += bytes }
+            if state.end == nil { state.end = .success(()) }
+            defer { state.waiter = nil }
+            return (dropped, state.waiter)
+        }
+        if dropped > 0 { self.budget?.release(dropped) }
+        waiter?.resume(returning: nil)
+    }
+
     /// Whether `finish` has been called.
     var isFinished: Bool { self.state.withLock { $0.end != nil } }
 

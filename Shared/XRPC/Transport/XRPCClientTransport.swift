@@ -110,9 +110,11 @@ public final class XRPCClientTransport: ClientTransport {
         let context = ClientContext(descriptor: descriptor, remotePeer: connection.remotePeer, localPeer: connection.localPeer)
         do {
             let result = try await closure(rpcStream, context)
+            stream.inbound.discard()
             stream.release(error: nil)
             return result
         } catch {
+            stream.inbound.discard()
             stream.release(error: (error as? RPCError) ?? RPCError(code: .cancelled, message: "call ended: \(error)"))
             throw error
         }

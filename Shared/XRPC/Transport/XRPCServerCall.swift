@@ -35,6 +35,7 @@ enum XRPCServerCall {
                     await XRPCDeadline.$current.withValue(stream.deadline) {
                         await handler(rpcStream, context)
                     }
+                    stream.inbound.discard()
                     return .handlerFinished
                 }
                 group.addTask {

@@ -42,3 +42,28 @@ struct ConcurrencyTests {
         }
     }
 }
+
+@Suite("Inbound memory budget", .timeLimit(.minutes(2)))
+struct InboundBudgetTests {
+    @Test("handlers that stop reading early do not leak the connection's read budget")
+    func earlyReturningHandlers() async throws {
+        let pki = try TestPKI.make()
+        var config = XRPCServerTransport.Config.defaults
+        // Budget = two maximum messages = 128 KiB: a few leaked requests would exhaust it.
+        config.settings.maxMessageSize = 64 * 1_024
+        try await TestHarness.withServer(pki: pki, config: config) { endpoint in
+            try await TestHarness.withClient(endpoints: [endpoint], tls: pki.clientTLS()) { client in
+                let chunk = String(repeating: "c", count: 60_000)
+                for _ in 0..<20 {
+                    let response = try await client.collect(requestProducer: { writer in
+                        for _ in 0..<6 { try await writer.write(.with(payload: chunk, repeat: 1)) }
+                    })
+                    #expect(response.index == 1)
+                }
+                // Still reading: the connection answers.
+                let echo = try await client.echo(.with(payload: "alive"))
+                #expect(echo.payload == Data("alive".utf8))
+            }
+        }
+    }
+}
