@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "XRPC", targets: ["XRPC"]),
         .library(name: "VoucherdModel", targets: ["VoucherdModel"]),
         .library(name: "VoucherdPKI", targets: ["VoucherdPKI"]),
+        .library(name: "VoucherdStore", targets: ["VoucherdStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -27,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // The transport: GRPCCore's ClientTransport/ServerTransport over XRPC/1. Knows nothing
@@ -68,6 +72,27 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Shared/VoucherdPKI",
+            swiftSettings: swiftSettings
+        ),
+        // SQLite foundation on GRDB: pragmas, migrations, the group-commit writer, idempotency
+        // records, the outbox and its relay, the audit chain.
+        .target(
+            name: "VoucherdStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/VoucherdStore",
+            swiftSettings: swiftSettings
+        ),
+        // Test-only: a child process that writes through the group-commit writer and reports
+        // each acknowledged write on stdout, so a test can kill -9 it and check the store.
+        .executableTarget(
+            name: "voucherd-store-crash-probe",
+            dependencies: ["VoucherdStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/VoucherdStoreCrashProbe",
             swiftSettings: swiftSettings
         ),
         // Test-only: the voucherd.v1.Testing service implementation and certificate fixtures,
@@ -113,6 +138,17 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/VoucherdModelTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VoucherdStoreTests",
+            dependencies: [
+                "VoucherdStore",
+                "voucherd-store-crash-probe",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/VoucherdStoreTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
