@@ -82,6 +82,11 @@ public struct RawXRPCConnection: Sendable {
 
     /// Sends frames.
     public func send(_ frames: XRPCFrame...) async throws {
+        try await self.send(frames)
+    }
+
+    /// Sends frames, in one write.
+    public func send(_ frames: [XRPCFrame]) async throws {
         var buffer = ByteBuffer()
         for frame in frames { buffer.writeXRPCFrame(frame) }
         try await self.outbound.write(buffer)

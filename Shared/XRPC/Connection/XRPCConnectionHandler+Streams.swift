@@ -114,7 +114,7 @@ extension XRPCConnectionHandler {
                 record.finishInbound(throwing: RPCError(
                     code: .resourceExhausted,
                     message: "request message of at least \(size) bytes exceeds the server's limit of \(limit)"
-                ))
+                ), afterQueued: true)
             case .client:
                 self.failStream(record, code: .cancel, error: RPCError(
                     code: .resourceExhausted,

@@ -41,13 +41,18 @@ final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
     /// Event loop: no more parts. Without an error, queued parts are still delivered, then the
     /// sequence ends. With an error, queued parts are dropped and the consumer sees the error
     /// next: a reset, a deadline or a lost connection makes them meaningless.
-    func finish(throwing error: (any Error)? = nil) {
+    /// - Parameter afterQueued: deliver the parts already queued before the error, for errors
+    ///   that concern only what comes next (a message over the limit must not hide the request
+    ///   metadata the handler has not read yet).
+    func finish(throwing error: (any Error)? = nil, afterQueued: Bool = false) {
         let (waiter, dropped): (CheckedContinuation<Element?, any Error>?, Int) = self.state.withLock { state in
             guard state.end == nil else { return (nil, 0) }
             var dropped = 0
             if let error {
                 state.end = .failure(error)
-                while let (_, bytes) = state.queue.popFirst() { dropped += bytes }
+                if !afterQueued {
+                    while let (_, bytes) = state.queue.popFirst() { dropped += bytes }
+                }
             } else {
                 state.end = .success(())
             }

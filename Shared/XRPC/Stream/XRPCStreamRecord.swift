@@ -43,10 +43,10 @@ final class XRPCStreamRecord {
     }
 
     /// Ends the inbound side: normally, or with the error the consumer will see.
-    func finishInbound(throwing error: (any Error)? = nil) {
+    func finishInbound(throwing error: (any Error)? = nil, afterQueued: Bool = false) {
         switch self.sink {
-        case .server(let buffer): buffer.finish(throwing: error)
-        case .client(let buffer): buffer.finish(throwing: error)
+        case .server(let buffer): buffer.finish(throwing: error, afterQueued: afterQueued)
+        case .client(let buffer): buffer.finish(throwing: error, afterQueued: afterQueued)
         }
     }
 }

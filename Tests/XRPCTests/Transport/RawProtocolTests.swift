@@ -12,6 +12,19 @@ import XRPCTestSupport
 struct RawProtocolTests {
     static let echo = "/voucherd.v1.Testing/Echo"
 
+    /// HEADERS for Echo, then the request as one MESSAGE|END_STREAM: a whole unary call.
+    static func unaryCall(
+        stream id: UInt32,
+        _ request: Voucherd_V1_EchoRequest,
+        timeoutMicros: UInt64? = nil,
+        metadata: [(String, String)] = []
+    ) throws -> [XRPCFrame] {
+        [
+            XRPCFrame(type: .headers, streamID: id, payload: RawXRPCConnection.requestHeaders(method: Self.echo, timeoutMicros: timeoutMicros, metadata: metadata)),
+            XRPCFrame(type: .message, flags: .endStream, streamID: id, payload: try Self.echoMessage(request)),
+        ]
+    }
+
     static func echoMessage(_ request: Voucherd_V1_EchoRequest) throws -> ByteBuffer {
         ByteBuffer(bytes: try request.serializedBytes() as [UInt8])
     }
@@ -40,10 +53,7 @@ struct RawProtocolTests {
             try await RawXRPCConnection.with(port: endpoint.port, tls: Self.options(pki)) { connection in
                 let settings = try await connection.handshake()
                 #expect(try XRPCSettings.decode(settings.payload) == XRPCSettings.defaults)
-                try await connection.send(
-                    XRPCFrame(type: .headers, streamID: 1, payload: RawXRPCConnection.requestHeaders(method: Self.echo, metadata: [("x-gateway", "pos-7")])),
-                    XRPCFrame(type: .message, flags: .endStream, streamID: 1, payload: try Self.echoMessage(.with(payload: "hello")))
-                )
+                try await connection.send(Self.unaryCall(stream: 1, .with(payload: "hello"), metadata: [("x-gateway", "pos-7")]))
                 let headers = try await connection.expectFrame()
                 #expect(headers.type == .headers && headers.streamID == 1)
                 let message = try await connection.expectFrame()
@@ -107,10 +117,7 @@ struct RawProtocolTests {
         try await TestHarness.withServer(pki: pki, services: [TestingService(events: events)]) { endpoint in
             try await RawXRPCConnection.with(port: endpoint.port, tls: Self.options(pki)) { connection in
                 try await connection.handshake()
-                try await connection.send(
-                    XRPCFrame(type: .headers, streamID: 1, payload: RawXRPCConnection.requestHeaders(method: Self.echo, timeoutMicros: 1_500_000)),
-                    XRPCFrame(type: .message, flags: .endStream, streamID: 1, payload: try Self.echoMessage(.with(payload: "slow", delayMillis: 60_000)))
-                )
+                try await connection.send(Self.unaryCall(stream: 1, .with(payload: "slow", delayMillis: 60_000), timeoutMicros: 1_500_000))
                 try await events.wait(for: "started:Echo")
                 let trailers = try Self.trailers(try await connection.expectFrame())
                 #expect(trailers.code == 4)  // DEADLINE_EXCEEDED
@@ -137,10 +144,7 @@ struct RawProtocolTests {
                 #expect(trailers.code == 8)  // RESOURCE_EXHAUSTED
                 #expect(trailers.message.contains("100000"))
                 // Same connection, next call.
-                try await connection.send(
-                    XRPCFrame(type: .headers, streamID: 3, payload: RawXRPCConnection.requestHeaders(method: Self.echo)),
-                    XRPCFrame(type: .message, flags: .endStream, streamID: 3, payload: try Self.echoMessage(.with(payload: "ok")))
-                )
+                try await connection.send(Self.unaryCall(stream: 3, .with(payload: "ok")))
                 #expect(try await connection.expectFrame().type == .headers)
             }
         }
@@ -175,10 +179,7 @@ struct RawProtocolTests {
             try await RawXRPCConnection.with(port: endpoint.port, tls: Self.options(pki)) { connection in
                 try await connection.handshake()
                 for id: UInt32 in [1, 3, 5] {
-                    try await connection.send(
-                        XRPCFrame(type: .headers, streamID: id, payload: RawXRPCConnection.requestHeaders(method: Self.echo)),
-                        XRPCFrame(type: .message, flags: .endStream, streamID: id, payload: try Self.echoMessage(.with(payload: "wait", delayMillis: 60_000)))
-                    )
+                    try await connection.send(Self.unaryCall(stream: id, .with(payload: "wait", delayMillis: 60_000)))
                 }
                 let reset = try await connection.expectFrame()
                 #expect(reset.type == .rst && reset.streamID == 5)
@@ -195,10 +196,7 @@ struct RawProtocolTests {
         try await TestHarness.withServer(pki: pki, services: [TestingService(events: events)]) { endpoint in
             try await RawXRPCConnection.with(port: endpoint.port, tls: Self.options(pki)) { connection in
                 try await connection.handshake()
-                try await connection.send(
-                    XRPCFrame(type: .headers, streamID: 1, payload: RawXRPCConnection.requestHeaders(method: Self.echo)),
-                    XRPCFrame(type: .message, flags: .endStream, streamID: 1, payload: try Self.echoMessage(.with(payload: "a", delayMillis: 60_000)))
-                )
+                try await connection.send(Self.unaryCall(stream: 1, .with(payload: "a", delayMillis: 60_000)))
                 try await events.wait(for: "started:Echo")
                 try await connection.send(XRPCFrame(type: .message, streamID: 1, payload: try Self.echoMessage(.with(payload: "late"))))
                 let reset = try await connection.expectFrame()
@@ -216,10 +214,7 @@ struct RawProtocolTests {
             try await RawXRPCConnection.with(port: endpoint.port, tls: Self.options(pki)) { connection in
                 try await connection.handshake()
                 for (id, key) in [(UInt32(1), "bad key!"), (3, "trace-bin")] {
-                    try await connection.send(
-                        XRPCFrame(type: .headers, streamID: id, payload: RawXRPCConnection.requestHeaders(method: Self.echo, metadata: [(key, "v")])),
-                        XRPCFrame(type: .message, flags: .endStream, streamID: id, payload: try Self.echoMessage(.with(payload: "x")))
-                    )
+                    try await connection.send(Self.unaryCall(stream: id, .with(payload: "x"), metadata: [(key, "v")]))
                     let reset = try await connection.expectFrame()
                     #expect(reset.type == .rst && reset.streamID == id)
                     var payload = reset.payload
