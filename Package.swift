@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "VoucherdModel", targets: ["VoucherdModel"]),
         .library(name: "VoucherdPKI", targets: ["VoucherdPKI"]),
         .library(name: "VoucherdStore", targets: ["VoucherdStore"]),
+        .library(name: "VoucherdRuntime", targets: ["VoucherdRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         // The transport: GRPCCore's ClientTransport/ServerTransport over XRPC/1. Knows nothing
@@ -85,6 +87,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/VoucherdStore",
+            swiftSettings: swiftSettings
+        ),
+        // What every service executable shares: authentication, authorization, rate limiting
+        // (and, with the runtime issue, configuration, logging, metrics, health, lifecycle).
+        .target(
+            name: "VoucherdRuntime",
+            dependencies: [
+                "XRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/VoucherdRuntime",
             swiftSettings: swiftSettings
         ),
         // Test-only: a child process that writes through the group-commit writer and reports
@@ -149,6 +165,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/VoucherdStoreTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VoucherdRuntimeTests",
+            dependencies: [
+                "VoucherdRuntime",
+                "XRPC",
+                "XRPCTestSupport",
+                "VoucherdModel",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/VoucherdRuntimeTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
