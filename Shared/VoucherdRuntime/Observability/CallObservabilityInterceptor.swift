@@ -1,0 +1,113 @@
+public import GRPCCore
+public import Logging
+public import Metrics
+
+/// Observes every served call: continues the caller's W3C trace (`traceparent` metadata; a new
+/// trace when it is absent or malformed), binds ``TraceContext/current`` for the handler
+/// (including a streaming response's producer), logs one line when the call ends (method, peer,
+/// trace id, status, duration) and records
+/// `voucherd_rpc_requests_total{method,code}` and `voucherd_rpc_duration_seconds{method}`.
+///
+/// Labels are bounded: `method` is the fully qualified name of a registered method and `code`
+/// one of the gRPC status names. Install it first so it sees every other interceptor's outcome.
+public struct CallObservabilityInterceptor: ServerInterceptor {
+    /// The counter's name.
+    public static let requestsMetric = "voucherd_rpc_requests_total"
+    /// The timer's name.
+    public static let durationMetric = "voucherd_rpc_duration_seconds"
+
+    private let logger: Logger
+    private let metricsFactory: (any MetricsFactory)?
+
+    /// Creates the interceptor.
+    /// - Parameters:
+    ///   - logger: where the per-call lines go.
+    ///   - metricsFactory: the metrics backend; nil uses the bootstrapped `MetricsSystem.factory`.
+    public init(logger: Logger = Logger(label: "voucherd.rpc"), metricsFactory: (any MetricsFactory)? = nil) {
+        self.logger = logger
+        self.metricsFactory = metricsFactory
+    }
+
+    /// Runs `next` with ``TraceContext/current`` bound, then logs and records the outcome.
+    public func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (
+            _ request: StreamingServerRequest<Input>,
+            _ context: ServerContext
+        ) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let incoming = request.metadata[stringValues: TraceContext.metadataKey].first(where: { _ in true })
+        let trace = incoming.flatMap { TraceContext(traceparent: $0) }?.childSpan() ?? TraceContext.newTrace()
+        let outcome = CallOutcome(
+            method: context.descriptor.fullyQualifiedMethod, peer: context.remotePeer, trace: trace,
+            logger: self.logger, factory: self.metricsFactory ?? MetricsSystem.factory
+        )
+        var response: StreamingServerResponse<Output>
+        do {
+            response = try await TraceContext.$current.withValue(trace) { try await next(request, context) }
+        } catch {
+            outcome.finish(error: error)
+            throw error
+        }
+        switch response.accepted {
+        case .failure(let error):
+            outcome.finish(error: error)
+        case .success(var contents):
+            let producer = contents.producer
+            contents.producer = { writer in
+                do {
+                    let trailers = try await TraceContext.$current.withValue(trace) { try await producer(writer) }
+                    outcome.finish(error: nil)
+                    return trailers
+                } catch {
+                    outcome.finish(error: error)
+                    throw error
+                }
+            }
+            response.accepted = .success(contents)
+        }
+        return response
+    }
+}
+
+/// One call's start and identity; ``finish(error:)`` logs and records it.
+private struct CallOutcome: Sendable {
+    let method: String
+    let peer: String
+    let trace: TraceContext
+    let logger: Logger
+    let factory: any MetricsFactory
+    let start = ContinuousClock.now
+
+    func finish(error: (any Error)?) {
+        let elapsed = ContinuousClock.now - self.start
+        let code: String
+        switch error {
+        case nil: code = "ok"
+        case let error as RPCError: code = String(describing: error.code)
+        case is CancellationError: code = "cancelled"
+        default: code = "unknown"
+        }
+        let components = elapsed.components
+        let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+        Counter(
+            label: CallObservabilityInterceptor.requestsMetric,
+            dimensions: [("method", self.method), ("code", code)],
+            factory: self.factory
+        ).increment()
+        Timer(
+            label: CallObservabilityInterceptor.durationMetric,
+            dimensions: [("method", self.method)],
+            factory: self.factory
+        ).recordNanoseconds(nanoseconds)
+        let level: Logger.Level = error == nil ? .info : .warning
+        self.logger.log(level: level, "rpc finished", metadata: [
+            "method": "\(self.method)",
+            "peer": "\(self.peer)",
+            "trace_id": "\(self.trace.traceID)",
+            "code": "\(code)",
+            "duration_ms": "\(Double(nanoseconds) / 1_000_000)",
+        ])
+    }
+}

@@ -1,0 +1,79 @@
+/// A W3C Trace Context position: the trace a call belongs to and the span doing the work,
+/// carried between services in the `traceparent` metadata value `00-<trace>-<span>-<flags>`.
+///
+/// ``CallObservabilityInterceptor`` binds ``current`` for each served call;
+/// ``TraceClientInterceptor`` reads it to continue the trace on outgoing calls.
+public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
+    /// The metadata key carrying the context.
+    public static let metadataKey = "traceparent"
+
+    /// The trace context of the call this task is serving, if any.
+    @TaskLocal public static var current: TraceContext?
+
+    /// 32 lowercase hex digits, not all zero.
+    public let traceID: String
+    /// 16 lowercase hex digits, not all zero.
+    public let spanID: String
+    /// 2 lowercase hex digits; `01` means sampled.
+    public let flags: String
+
+    /// Parses a `traceparent` value; nil unless it is exactly `00-<32 hex>-<16 hex>-<2 hex>` with
+    /// lowercase hex and non-zero trace and span ids.
+    /// - Parameter traceparent: the header value.
+    public init?(traceparent: String) {
+        let parts = traceparent.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "00",
+            Self.isHex(parts[1], count: 32), Self.isHex(parts[2], count: 16), Self.isHex(parts[3], count: 2),
+            parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
+        else { return nil }
+        self.traceID = String(parts[1])
+        self.spanID = String(parts[2])
+        self.flags = String(parts[3])
+    }
+
+    private init(traceID: String, spanID: String, flags: String) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.flags = flags
+    }
+
+    /// Starts a new trace with a random trace id and span id, sampled.
+    /// - Returns: the new context.
+    public static func newTrace() -> TraceContext {
+        TraceContext(traceID: Self.randomHex(bytes: 16), spanID: Self.randomHex(bytes: 8), flags: "01")
+    }
+
+    /// The same trace with a new random span id: what a callee or an outgoing call uses.
+    /// - Returns: the child context.
+    public func childSpan() -> TraceContext {
+        TraceContext(traceID: self.traceID, spanID: Self.randomHex(bytes: 8), flags: self.flags)
+    }
+
+    /// The `traceparent` value: `00-<trace>-<span>-<flags>`.
+    public var traceparent: String {
+        "00-\(self.traceID)-\(self.spanID)-\(self.flags)"
+    }
+
+    /// Same as ``traceparent``.
+    public var description: String { self.traceparent }
+
+    private static func isHex(_ text: Substring, count: Int) -> Bool {
+        text.utf8.count == count && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    private static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        while true {
+            var text: [UInt8] = []
+            text.reserveCapacity(bytes * 2)
+            for _ in 0..<bytes {
+                let byte = UInt8.random(in: 0...255, using: &generator)
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0x0F)])
+            }
+            // An all-zero id is invalid; astronomically unlikely, but retry rather than emit one.
+            if text.contains(where: { $0 != 48 }) { return String(decoding: text, as: UTF8.self) }
+        }
+    }
+}
