@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VoucherdPKI", targets: ["VoucherdPKI"]),
         .library(name: "VoucherdStore", targets: ["VoucherdStore"]),
         .library(name: "VoucherdRuntime", targets: ["VoucherdRuntime"]),
+        .executable(name: "voucherctl", targets: ["voucherctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // The transport: GRPCCore's ClientTransport/ServerTransport over XRPC/1. Knows nothing
@@ -97,6 +99,8 @@ let package = Package(
             name: "VoucherdRuntime",
             dependencies: [
                 "XRPC",
+                "VoucherdModel",
+                "VoucherdStore",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -109,6 +113,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Shared/VoucherdRuntime",
+            swiftSettings: swiftSettings
+        ),
+        // The operator CLI. So far: making the local CA and the certificates services and clients
+        // use.
+        .executableTarget(
+            name: "voucherctl",
+            dependencies: [
+                "VoucherdPKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Clients/voucherctl",
             swiftSettings: swiftSettings
         ),
         // Test-only: a child process that writes through the group-commit writer and reports
@@ -182,7 +197,9 @@ let package = Package(
                 "XRPC",
                 "XRPCTestSupport",
                 "VoucherdModel",
+                "VoucherdStore",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -199,6 +216,7 @@ let package = Package(
             name: "VoucherdPKITests",
             dependencies: [
                 "VoucherdPKI",
+                "voucherctl",
                 .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/VoucherdPKITests",

@@ -41,7 +41,7 @@ gen() { # gen OUT_DIR VISIBILITY GRPC(yes/no) FILES...
 rm -rf Shared/XRPC/Generated Shared/VoucherdModel/Generated
 # The transport's own messages stay internal to XRPC.
 gen Shared/XRPC/Generated Internal no proto/xrpc/v1/*.proto
-gen Shared/VoucherdModel/Generated Public yes proto/voucherd/v1/*.proto
+gen Shared/VoucherdModel/Generated Public yes proto/voucherd/v1/*.proto proto/grpc/health/v1/*.proto
 
 "$root/proto/hash.sh" > proto/generated.sha256
 echo "Generated code is up to date; proto/generated.sha256:"
