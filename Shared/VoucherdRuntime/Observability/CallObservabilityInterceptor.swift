@@ -43,9 +43,12 @@ public struct CallObservabilityInterceptor: ServerInterceptor {
             method: context.descriptor.fullyQualifiedMethod, peer: context.remotePeer, trace: trace,
             logger: self.logger, factory: self.metricsFactory ?? MetricsSystem.factory
         )
+        let call = CallLogContext(method: outcome.method, peer: outcome.peer)
         var response: StreamingServerResponse<Output>
         do {
-            response = try await TraceContext.$current.withValue(trace) { try await next(request, context) }
+            response = try await TraceContext.$current.withValue(trace) {
+                try await CallLogContext.$current.withValue(call) { try await next(request, context) }
+            }
         } catch {
             outcome.finish(error: error)
             throw error
@@ -57,7 +60,9 @@ public struct CallObservabilityInterceptor: ServerInterceptor {
             let producer = contents.producer
             contents.producer = { writer in
                 do {
-                    let trailers = try await TraceContext.$current.withValue(trace) { try await producer(writer) }
+                    let trailers = try await TraceContext.$current.withValue(trace) {
+                        try await CallLogContext.$current.withValue(call) { try await producer(writer) }
+                    }
                     outcome.finish(error: nil)
                     return trailers
                 } catch {

@@ -21,9 +21,9 @@ public enum LoggingBootstrap {
     public static func makeHandler(label: String, format: LogFormat, level: Logger.Level) -> any LogHandler {
         switch format {
         case .json:
-            return JSONLogHandler(label: label, logLevel: level)
+            return JSONLogHandler(label: label, logLevel: level, metadataProvider: CallLogContext.metadataProvider)
         case .text:
-            var handler = StreamLogHandler.standardOutput(label: label)
+            var handler = StreamLogHandler.standardOutput(label: label, metadataProvider: CallLogContext.textMetadataProvider)
             handler.logLevel = level
             return handler
         }

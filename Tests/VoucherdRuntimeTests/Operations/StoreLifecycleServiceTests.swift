@@ -156,7 +156,10 @@ struct StoreLifecycleServiceTests {
                 await group.triggerGracefulShutdown()
                 try await tasks.next()
             }
-            #expect(await destination.received == Array(1...25))
+            // Delivery is at least once: a batch the loop shipped just as shutdown cancelled it
+            // may go again in the final pass (destinations apply each (producer, sequence) once).
+            let received = await destination.received
+            #expect(Set(received) == Set(1...25))
             #expect(try await relay.acknowledgedSequence() == 25)
         }
     }
