@@ -103,7 +103,7 @@ private struct CallOutcome: Sendable {
         ).increment()
         Timer(
             label: CallObservabilityInterceptor.durationMetric,
-            dimensions: [("method", self.method)],
+            dimensions: [("method", self.method), ("code", code)],
             factory: self.factory
         ).recordNanoseconds(nanoseconds)
         let level: Logger.Level = error == nil ? .info : .warning

@@ -77,7 +77,8 @@ struct CallObservabilityInterceptorTests {
         let text = registry.emitToString()
         #expect(text.contains(#"voucherd_rpc_requests_total{method="voucherd.v1.Redemption/Redeem",code="ok"} 2"#))
         #expect(text.contains(#"voucherd_rpc_requests_total{method="voucherd.v1.Redemption/Redeem",code="permissionDenied"} 1"#))
-        #expect(text.contains(#"voucherd_rpc_duration_seconds_count{method="voucherd.v1.Redemption/Redeem"} 3"#))
+        #expect(text.contains(#"voucherd_rpc_duration_seconds_count{method="voucherd.v1.Redemption/Redeem",code="ok"} 2"#))
+        #expect(text.contains(#"voucherd_rpc_duration_seconds_count{method="voucherd.v1.Redemption/Redeem",code="permissionDenied"} 1"#))
         for line in text.split(separator: "\n") where line.hasPrefix("voucherd_rpc") {
             #expect(!line.contains("peer"))
             #expect(!line.contains("trace"))
