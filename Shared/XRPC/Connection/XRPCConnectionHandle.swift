@@ -21,12 +21,6 @@ struct XRPCConnectionHandle: Sendable {
         }
     }
 
-    /// Runs `body` on the event loop and returns its result.
-    func submit<T: Sendable>(_ body: @escaping @Sendable (XRPCConnectionHandler) throws -> T) -> EventLoopFuture<T> {
-        let handler = self.handler
-        return self.eventLoop.submit { try body(handler.value) }
-    }
-
     /// Runs `body` on the event loop and returns the future it makes.
     func flatSubmit<T: Sendable>(_ body: @escaping @Sendable (XRPCConnectionHandler) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         let handler = self.handler

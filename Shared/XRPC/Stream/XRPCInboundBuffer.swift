@@ -80,9 +80,6 @@ final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
         waiter?.resume(returning: nil)
     }
 
-    /// Whether `finish` has been called.
-    var isFinished: Bool { self.state.withLock { $0.end != nil } }
-
     func next() async throws -> Element? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
