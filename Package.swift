@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "VoucherdPKI", targets: ["VoucherdPKI"]),
         .library(name: "VoucherdStore", targets: ["VoucherdStore"]),
         .library(name: "VoucherdRuntime", targets: ["VoucherdRuntime"]),
+        .library(name: "IdentityService", targets: ["IdentityService"]),
+        .executable(name: "voucherd-identity", targets: ["voucherd-identity"]),
         .executable(name: "voucherctl", targets: ["voucherctl"]),
     ],
     dependencies: [
@@ -58,13 +60,15 @@ let package = Package(
             path: "Shared/XRPC",
             swiftSettings: swiftSettings
         ),
-        // Generated voucherd/v1 messages and stubs, plus domain logic shared between services.
+        // Generated voucherd/v1 messages and stubs, plus domain logic shared between services:
+        // principals, roles and the access-token claims every service verifies (Auth/).
         .target(
             name: "VoucherdModel",
             dependencies: [
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Shared/VoucherdModel",
             swiftSettings: swiftSettings
@@ -115,6 +119,44 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             path: "Shared/VoucherdRuntime",
+            swiftSettings: swiftSettings
+        ),
+        // The identity service's logic and schema: principals, credentials, tokens, members,
+        // points, devices, referrals, privacy. GRPCCore and the store only, no NIO, so its
+        // tests run it in process.
+        .target(
+            name: "IdentityService",
+            dependencies: [
+                "VoucherdModel",
+                "VoucherdStore",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Identity/IdentityService",
+            swiftSettings: swiftSettings
+        ),
+        // The identity executable: configuration in, a ServiceGroup out.
+        .executableTarget(
+            name: "voucherd-identity",
+            dependencies: [
+                "IdentityService",
+                "VoucherdRuntime",
+                "VoucherdStore",
+                "VoucherdModel",
+                "XRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Services/Identity/voucherd-identity",
             swiftSettings: swiftSettings
         ),
         // The operator CLI. So far: making the local CA and the certificates services and clients
@@ -213,6 +255,26 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             path: "Tests/VoucherdRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IdentityServiceTests",
+            dependencies: [
+                "IdentityService",
+                "VoucherdModel",
+                "VoucherdStore",
+                "VoucherdRuntime",
+                "XRPC",
+                "XRPCTestSupport",
+                "voucherd-identity",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/IdentityServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

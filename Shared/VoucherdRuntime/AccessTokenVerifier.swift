@@ -1,3 +1,4 @@
+public import VoucherdModel
 import Crypto
 public import Foundation
 import JWTKit

@@ -1,3 +1,4 @@
+public import VoucherdModel
 public import GRPCCore
 
 /// Authenticates each call by its `authorization: Bearer <jwt>` metadata and runs the rest of

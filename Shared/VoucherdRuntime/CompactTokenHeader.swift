@@ -1,3 +1,4 @@
+import VoucherdModel
 import Foundation
 
 /// The fields of a JWS header the verifier needs before choosing a key.

@@ -1,3 +1,4 @@
+public import VoucherdModel
 public import GRPCCore
 
 /// Limits calls per principal (``Principal/current``, so install it after

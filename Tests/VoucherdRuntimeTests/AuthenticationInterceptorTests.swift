@@ -1,3 +1,4 @@
+import VoucherdModel
 import Foundation
 import GRPCCore
 import Testing

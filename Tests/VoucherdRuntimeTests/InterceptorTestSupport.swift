@@ -1,3 +1,4 @@
+import VoucherdModel
 import GRPCCore
 import Synchronization
 import VoucherdRuntime

@@ -1,3 +1,4 @@
+import VoucherdModel
 import Crypto
 import Foundation
 import JWTKit

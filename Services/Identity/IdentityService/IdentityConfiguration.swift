@@ -1,0 +1,25 @@
+/// The identity service's policies. Each part documents its keys and defaults; the executable
+/// reads them from the service's JSON configuration file (key `identity`).
+public struct IdentityConfiguration: Sendable, Hashable {
+    /// Token lifetimes, issuer/audience and signing-key rotation.
+    public var tokens: TokenPolicy
+    /// Password hashing and login lockout.
+    public var passwords: PasswordPolicy
+    /// Member tiers and the points ledger's currency.
+    public var members: MemberPolicy
+    /// The referral programme.
+    public var referrals: ReferralPolicy
+
+    /// Creates a configuration; every part defaults to its documented defaults.
+    public init(
+        tokens: TokenPolicy = TokenPolicy(),
+        passwords: PasswordPolicy = PasswordPolicy(),
+        members: MemberPolicy = MemberPolicy(),
+        referrals: ReferralPolicy = ReferralPolicy()
+    ) {
+        self.tokens = tokens
+        self.passwords = passwords
+        self.members = members
+        self.referrals = referrals
+    }
+}
