@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "VoucherdRuntime", targets: ["VoucherdRuntime"]),
         .library(name: "IdentityService", targets: ["IdentityService"]),
         .executable(name: "voucherd-identity", targets: ["voucherd-identity"]),
+        .library(name: "IssuanceService", targets: ["IssuanceService"]),
+        .executable(name: "voucherd-issuance", targets: ["voucherd-issuance"]),
         .executable(name: "voucherctl", targets: ["voucherctl"]),
     ],
     dependencies: [
@@ -159,6 +161,41 @@ let package = Package(
             path: "Services/Identity/voucherd-identity",
             swiftSettings: swiftSettings
         ),
+        // The issuance service's logic and schema: campaigns, claims, codes, wallets, transfers,
+        // checkout locks. GRPCCore and the store only, no NIO.
+        .target(
+            name: "IssuanceService",
+            dependencies: [
+                "VoucherdModel",
+                "VoucherdStore",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Issuance/IssuanceService",
+            swiftSettings: swiftSettings
+        ),
+        // The issuance executable: configuration in, a ServiceGroup out.
+        .executableTarget(
+            name: "voucherd-issuance",
+            dependencies: [
+                "IssuanceService",
+                "VoucherdRuntime",
+                "VoucherdStore",
+                "VoucherdModel",
+                "XRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Services/Issuance/voucherd-issuance",
+            swiftSettings: swiftSettings
+        ),
         // The operator CLI. So far: making the local CA and the certificates services and clients
         // use.
         .executableTarget(
@@ -275,6 +312,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/IdentityServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IssuanceServiceTests",
+            dependencies: [
+                "IssuanceService",
+                "VoucherdModel",
+                "VoucherdStore",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/IssuanceServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
