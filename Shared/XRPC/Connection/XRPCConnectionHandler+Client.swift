@@ -30,7 +30,7 @@ extension XRPCConnectionHandler {
         eventLoop: any EventLoop
     ) -> EventLoopFuture<XRPCClientStream> {
         guard self.state == .ready else {
-            return eventLoop.makeFailedFuture(RPCError(code: .unavailable, message: "connection is not taking new calls"))
+            return eventLoop.makeFailedFuture(RPCError(code: .unavailable, message: "connection is not taking new calls", cause: XRPCNotProcessed()))
         }
         let slot: EventLoopFuture<Void>
         if self.slotsInUse < self.peerSettings.maxConcurrentStreams {
@@ -70,6 +70,24 @@ extension XRPCConnectionHandler {
         }
     }
 
+    /// Client: the server sent GOAWAY. Streams above `lastStreamID` were not processed: they
+    /// fail UNAVAILABLE marked `XRPCNotProcessed`, so the transport re-sends them on another
+    /// connection; streams at or below it carry on. Called for every GOAWAY, so a two-phase
+    /// drain (first 2^31-1, then the real last id) fails the right streams at the second one;
+    /// a later GOAWAY can only lower the id, since streams above an earlier one are gone.
+    /// The caller then stops the connection taking new streams (`enterDraining`).
+    func clientReceivedGoAway(lastStreamID: UInt32, code: XRPCErrorCode, debug: String) {
+        let last = lastStreamID & Self.maxStreamID
+        let unprocessed = self.streams.filter { $0.key > last }
+        for (id, record) in unprocessed.sorted(by: { $0.key < $1.key }) {
+            self.closeStream(id: id, record: record, reason: .connectionClosed, error: RPCError(
+                code: .unavailable,
+                message: "server sent GOAWAY (\(code)\(debug.isEmpty ? "" : ": \(debug)")) before processing this call",
+                cause: XRPCNotProcessed()
+            ))
+        }
+    }
+
     // MARK: - Client writes (called through XRPCConnectionHandle)
 
     func clientSend(_ part: RPCRequestPart<XRPCBytes>, record: XRPCStreamRecord) {
@@ -106,7 +124,8 @@ extension XRPCConnectionHandler {
         }
         guard self.state == .ready else {
             self.closeStream(id: 0, record: record, reason: .connectionClosed, error: RPCError(
-                code: .unavailable, message: "connection stopped taking new calls before this one was sent; it was not processed"
+                code: .unavailable, message: "connection stopped taking new calls before this one was sent; it was not processed",
+                cause: XRPCNotProcessed()
             ))
             return
         }
@@ -149,7 +168,7 @@ extension XRPCConnectionHandler {
             // Ids are never reused: a connection that has used them all drains and the pool
             // opens a fresh one. This call was not sent, so it is safe to retry.
             self.closeStream(id: 0, record: record, reason: .connectionClosed, error: RPCError(
-                code: .unavailable, message: "connection ran out of stream ids; the call was not sent"
+                code: .unavailable, message: "connection ran out of stream ids; the call was not sent", cause: XRPCNotProcessed()
             ))
             self.beginDraining(code: .noError, message: "stream ids exhausted")
             return

@@ -276,13 +276,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         }
         if self.role == .client {
             // Streams above the server's last id were not processed: safe to retry elsewhere.
-            let unprocessed = self.streams.filter { $0.key > (lastStreamID & 0x7FFF_FFFF) }
-            for (id, record) in unprocessed {
-                self.closeStream(id: id, record: record, reason: .connectionClosed, error: RPCError(
-                    code: .unavailable,
-                    message: "server sent GOAWAY (\(code)\(debug.isEmpty ? "" : ": \(debug)")) before processing this call"
-                ))
-            }
+            self.clientReceivedGoAway(lastStreamID: lastStreamID, code: code, debug: debug)
         }
         self.enterDraining()
     }

@@ -30,7 +30,7 @@ enum XRPCStatusMapping {
         let detail = reason.isEmpty ? "" : ": \(reason)"
         switch code {
         case .refusedStream:
-            return RPCError(code: .unavailable, message: "stream refused by the server, not processed\(detail)")
+            return RPCError(code: .unavailable, message: "stream refused by the server, not processed\(detail)", cause: XRPCNotProcessed())
         case .cancel:
             return RPCError(code: .cancelled, message: "stream cancelled by the peer\(detail)")
         case .enhanceYourCalm:

@@ -9,10 +9,13 @@ final class XRPCClientConnection: Sendable {
     let handle: XRPCConnectionHandle
     let remotePeer: String
     let localPeer: String
+    /// The server's `max_concurrent_streams`, from its SETTINGS.
+    let maxConcurrentStreams: Int
 
-    private init(channel: any Channel, handle: XRPCConnectionHandle) {
+    private init(channel: any Channel, handle: XRPCConnectionHandle, maxConcurrentStreams: Int) {
         self.channel = channel
         self.handle = handle
+        self.maxConcurrentStreams = maxConcurrentStreams
         self.remotePeer = channel.remoteAddress.map(XRPCServerTransport.describe) ?? "unknown"
         self.localPeer = channel.localAddress.map(XRPCServerTransport.describe) ?? "unknown"
     }
@@ -26,7 +29,7 @@ final class XRPCClientConnection: Sendable {
         serverHostname: String?,
         config: XRPCClientTransport.Config,
         eventLoopGroup: any EventLoopGroup,
-        onDraining: @escaping @Sendable (ObjectIdentifier) -> Void
+        onDraining: @escaping @Sendable () -> Void
     ) async throws -> XRPCClientConnection {
         let settings = config.settings.normalized
         let handshakeTimeout = config.connectTimeout.timeAmount
@@ -44,33 +47,35 @@ final class XRPCClientConnection: Sendable {
                         maxHeaderSize: settings.maxHeaderSize
                     )))
                     let handler = XRPCConnectionHandler(role: .client, settings: settings, handshakeTimeout: handshakeTimeout)
-                    let channelID = ObjectIdentifier(channel)
-                    handler.onDraining = { onDraining(channelID) }
+                    handler.onDraining = onDraining
                     try sync.addHandler(handler)
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)
             .get()
 
-        let channelID = ObjectIdentifier(channel)
-        channel.closeFuture.whenComplete { _ in onDraining(channelID) }
+        channel.closeFuture.whenComplete { _ in onDraining() }
         let handle = try await channel.eventLoop.submit {
             XRPCConnectionHandle(
                 handler: try channel.pipeline.syncOperations.handler(type: XRPCConnectionHandler.self),
                 eventLoop: channel.eventLoop
             )
         }.get()
+        let maxConcurrentStreams: Int
         do {
             try await handle.flatSubmit { handler in
                 let promise = channel.eventLoop.makePromise(of: Void.self)
                 handler.waitUntilReady(promise)
                 return promise.futureResult
             }.get()
+            maxConcurrentStreams = try await handle.flatSubmit { handler in
+                channel.eventLoop.makeSucceededFuture(handler.peerSettings.maxConcurrentStreams)
+            }.get()
         } catch {
             channel.close(promise: nil)
             throw error
         }
-        return XRPCClientConnection(channel: channel, handle: handle)
+        return XRPCClientConnection(channel: channel, handle: handle, maxConcurrentStreams: maxConcurrentStreams)
     }
 
     /// Opens a stream, waiting for a free slot if the server's concurrency limit is reached.

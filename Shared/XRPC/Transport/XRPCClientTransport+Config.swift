@@ -21,6 +21,17 @@ public struct XRPCEndpoint: Sendable, Hashable, CustomStringConvertible {
 
 extension XRPCClientTransport {
     /// Client transport settings. Every field has a default.
+    ///
+    /// | key | default | meaning |
+    /// |---|---|---|
+    /// | `settings` | `XRPCSettings.defaults` | limits announced to servers |
+    /// | `connectTimeout` | 10 s | TCP connect + TLS + SETTINGS exchange |
+    /// | `methodConfigs` | none | GRPCCore per-method timeouts, retry and hedging policies |
+    /// | `backoff` | 1 s, ×1.6, ±20 %, max 120 s | how long an endpoint that failed to connect is skipped |
+    /// | `maxConnectionsPerEndpoint` | 4 | connections opened to one endpoint when the open ones are at the server's stream limit |
+    /// | `maxTransparentRetries` | 3 | re-sends of a call the server provably did not process |
+    /// | `transparentRetryBufferLimit` | 1 MiB | request bytes kept for such a re-send; a call that sent more is not re-sent |
+    /// | `retryThrottle` | none | GRPCCore's retry throttle, shared by every call on this transport |
     public struct Config: Sendable {
         /// Limits announced to servers in SETTINGS and enforced on their responses. Default
         /// `XRPCSettings.defaults`.
@@ -30,16 +41,51 @@ extension XRPCClientTransport {
         /// Per-method configuration (timeouts, retry and hedging policies) that GRPCCore
         /// applies to calls. Default: none.
         public var methodConfigs: [MethodConfig]
+        /// How long an endpoint is skipped after failed connects. Default `XRPCBackoff.defaults`.
+        public var backoff: XRPCBackoff
+        /// The most connections to one endpoint. Another is opened only when every open one is
+        /// at the server's `max_concurrent_streams`; beyond this many, calls wait for a free
+        /// stream on the least busy one. At least 1. Default 4.
+        public var maxConnectionsPerEndpoint: Int
+        /// How many times one call may be re-sent because the server provably did not process
+        /// it (REFUSED_STREAM, above a GOAWAY's last stream id, or not sent at all). 0 turns
+        /// transparent retry off. Default 3.
+        public var maxTransparentRetries: Int
+        /// Request bytes a call keeps so it can be re-sent; a call whose request grows past this
+        /// before the server answers is not retried transparently. Default 1 MiB.
+        public var transparentRetryBufferLimit: Int
+        /// GRPCCore's retry throttle (token bucket) for retry and hedging policies, shared by
+        /// all calls on this transport. Default: none (no throttling).
+        public var retryThrottle: RetryThrottle?
 
         /// Creates a configuration.
         /// - Parameters:
         ///   - settings: the limits announced to servers.
         ///   - connectTimeout: how long establishing a connection may take.
         ///   - methodConfigs: per-method GRPCCore configuration.
-        public init(settings: XRPCSettings, connectTimeout: Duration, methodConfigs: [MethodConfig]) {
+        ///   - backoff: reconnect backoff per endpoint.
+        ///   - maxConnectionsPerEndpoint: the connection pool's size per endpoint.
+        ///   - maxTransparentRetries: re-sends of calls that were provably not processed.
+        ///   - transparentRetryBufferLimit: request bytes kept for such re-sends.
+        ///   - retryThrottle: GRPCCore's retry throttle.
+        public init(
+            settings: XRPCSettings,
+            connectTimeout: Duration,
+            methodConfigs: [MethodConfig],
+            backoff: XRPCBackoff = .defaults,
+            maxConnectionsPerEndpoint: Int = 4,
+            maxTransparentRetries: Int = 3,
+            transparentRetryBufferLimit: Int = 1 << 20,
+            retryThrottle: RetryThrottle? = nil
+        ) {
             self.settings = settings
             self.connectTimeout = connectTimeout
             self.methodConfigs = methodConfigs
+            self.backoff = backoff
+            self.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint
+            self.maxTransparentRetries = maxTransparentRetries
+            self.transparentRetryBufferLimit = transparentRetryBufferLimit
+            self.retryThrottle = retryThrottle
         }
 
         /// The defaults.

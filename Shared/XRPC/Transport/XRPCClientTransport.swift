@@ -6,54 +6,73 @@ import Synchronization
 
 /// GRPCCore's `ClientTransport` over XRPC/1. Give it to a `GRPCClient`.
 ///
-/// Calls are multiplexed on one connection per endpoint, opened on first use. With several
-/// endpoints, calls are spread round-robin, and an endpoint that cannot be reached is skipped.
-/// A call made while handling an XRPC call inherits what is left of that call's deadline.
+/// Calls are spread round-robin over the endpoints and multiplexed on connections opened on
+/// demand: one per endpoint, more when a server's concurrent-stream limit is reached (up to
+/// `Config.maxConnectionsPerEndpoint`). An endpoint that fails to connect is skipped until its
+/// backoff (`Config.backoff`) has elapsed. A call the server provably did not process is re-sent
+/// transparently (`Config.maxTransparentRetries`); GRPCCore's retry and hedging policies apply
+/// on top. A call made while handling an XRPC call inherits what is left of that call's
+/// deadline. PROTOCOL.md "Client behaviour" states the rules.
 public final class XRPCClientTransport: ClientTransport {
     public typealias Bytes = XRPCBytes
 
-    private enum Slot {
-        case idle
-        case connecting(Task<XRPCClientConnection, any Error>)
-        case connected(XRPCClientConnection)
-    }
-
     private struct State {
-        var slots: [Slot]
-        var nextEndpoint = 0
         var shuttingDown = false
         var shutdownWaiter: CheckedContinuation<Void, Never>?
     }
 
-    private let endpoints: [XRPCEndpoint]
-    private let sslContext: NIOSSLContext
-    private let serverHostname: String?
     private let config: Config
-    private let eventLoopGroup: any EventLoopGroup
     private let state: Mutex<State>
+    let pool: XRPCClientConnectionPool
 
-    public let retryThrottle: RetryThrottle? = nil
+    /// GRPCCore's retry throttle for retry and hedging policies: `Config.retryThrottle`.
+    public var retryThrottle: RetryThrottle? { self.config.retryThrottle }
 
     /// Creates a transport; nothing connects until the first call. TLS material is loaded here.
     /// - Parameters:
     ///   - endpoints: the servers to spread calls over; at least one.
     ///   - tls: the client's TLS configuration.
-    ///   - config: limits, timeouts and method configuration.
+    ///   - config: limits, timeouts, backoff, pooling, retries and method configuration.
     ///   - eventLoopGroup: the event loops to run connections on.
     /// - Throws: `XRPCConfigurationError` for bad TLS material or an empty endpoint list.
-    public init(
+    public convenience init(
         endpoints: [XRPCEndpoint],
         tls: XRPCClientTLS,
         config: Config = .defaults,
         eventLoopGroup: MultiThreadedEventLoopGroup = .singletonMultiThreadedEventLoopGroup
     ) throws {
+        try self.init(endpoints: endpoints, tls: tls, config: config, eventLoopGroup: eventLoopGroup, clock: { .now })
+    }
+
+    /// As the public initializer, with the clock that backoff is measured on (tests pass a
+    /// manual one).
+    init(
+        endpoints: [XRPCEndpoint],
+        tls: XRPCClientTLS,
+        config: Config,
+        eventLoopGroup: any EventLoopGroup,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant
+    ) throws {
         guard !endpoints.isEmpty else { throw XRPCConfigurationError("endpoints: at least one server address is required") }
-        self.endpoints = endpoints
-        self.sslContext = try tls.makeContext()
-        self.serverHostname = tls.serverHostname
+        let sslContext = try tls.makeContext()
+        let serverHostname = tls.serverHostname
         self.config = config
-        self.eventLoopGroup = eventLoopGroup
-        self.state = Mutex(State(slots: Array(repeating: .idle, count: endpoints.count)))
+        self.state = Mutex(State())
+        self.pool = XRPCClientConnectionPool(
+            endpoints: endpoints,
+            maxConnectionsPerEndpoint: config.maxConnectionsPerEndpoint,
+            backoff: config.backoff,
+            now: clock
+        ) { endpoint, onDraining in
+            try await XRPCClientConnection.connect(
+                to: endpoint,
+                sslContext: sslContext,
+                serverHostname: serverHostname,
+                config: config,
+                eventLoopGroup: eventLoopGroup,
+                onDraining: onDraining
+            )
+        }
     }
 
     /// Runs until `beginGracefulShutdown()`, then lets calls in flight finish and closes every
@@ -73,9 +92,7 @@ public final class XRPCClientTransport: ClientTransport {
         } onCancel: {
             self.beginGracefulShutdown()
         }
-        let connections = self.state.withLock { state -> [XRPCClientConnection] in
-            state.slots.compactMap { if case .connected(let connection) = $0 { connection } else { nil } }
-        }
+        let connections = self.pool.shutDown()
         for connection in connections { connection.drain() }
         for connection in connections { try? await connection.channel.closeFuture.get() }
     }
@@ -86,6 +103,8 @@ public final class XRPCClientTransport: ClientTransport {
             defer { state.shutdownWaiter = nil }
             return state.shutdownWaiter
         }
+        // New calls fail at once, even before connect() has woken up.
+        _ = self.pool.shutDown()
         waiter?.resume()
     }
 
@@ -98,126 +117,91 @@ public final class XRPCClientTransport: ClientTransport {
         options: CallOptions,
         _ closure: (RPCStream<Inbound, Outbound>, ClientContext) async throws -> T
     ) async throws -> T {
-        let (connection, stream) = try await self.openStream(
-            methodPath: XRPCMethodPath.path(for: descriptor),
-            inheritedDeadline: XRPCDeadline.current
+        let methodPath = XRPCMethodPath.path(for: descriptor)
+        let inheritedDeadline = XRPCDeadline.current
+        let pool = self.pool
+        let open: @Sendable () async throws -> XRPCClientCall.Attempt = {
+            try await Self.openAttempt(pool: pool, methodPath: methodPath, inheritedDeadline: inheritedDeadline)
+        }
+        let first: XRPCClientCall.Attempt
+        do {
+            first = try await open()
+        } catch let error as RPCError where error.code == .unavailable {
+            // GRPCCore's retry and hedging policies only see errors carried by the response, not
+            // errors thrown here: report "no connection" as the call's response, so a policy
+            // that retries UNAVAILABLE retries it.
+            return try await Self.failedCall(descriptor: descriptor, error: error, closure)
+        }
+        let call = XRPCClientCall(
+            first: first,
+            pool: pool,
+            maxRetries: max(0, self.config.maxTransparentRetries),
+            replayLimit: self.config.transparentRetryBufferLimit,
+            reopen: open
         )
         let rpcStream = RPCStream(
             descriptor: descriptor,
-            inbound: RPCAsyncSequence(wrapping: stream.inbound),
-            outbound: RPCWriter.Closable(wrapping: XRPCClientStreamWriter(stream: stream))
+            inbound: RPCAsyncSequence(wrapping: XRPCClientCall.Inbound(call: call)),
+            outbound: RPCWriter.Closable(wrapping: XRPCClientCall.Writer(call: call))
         )
-        let context = ClientContext(descriptor: descriptor, remotePeer: connection.remotePeer, localPeer: connection.localPeer)
+        let context = ClientContext(descriptor: descriptor, remotePeer: call.connection.remotePeer, localPeer: call.connection.localPeer)
         do {
             let result = try await closure(rpcStream, context)
-            stream.inbound.discard()
-            stream.release(error: nil)
+            call.finish(error: nil)
             return result
         } catch {
-            stream.inbound.discard()
-            stream.release(error: (error as? RPCError) ?? RPCError(code: .cancelled, message: "call ended: \(error)"))
+            call.finish(error: (error as? RPCError) ?? RPCError(code: .cancelled, message: "call ended: \(error)"))
             throw error
         }
     }
 
-    /// Opens a stream on the next usable connection. A connection that stopped taking calls
+    /// Runs `closure` on a call that was never sent: its request is dropped and its response
+    /// is `error`.
+    private static func failedCall<T: Sendable>(
+        descriptor: MethodDescriptor,
+        error: RPCError,
+        _ closure: (RPCStream<Inbound, Outbound>, ClientContext) async throws -> T
+    ) async throws -> T {
+        let stream = RPCStream(
+            descriptor: descriptor,
+            inbound: RPCAsyncSequence(wrapping: AsyncThrowingStream<RPCResponsePart<XRPCBytes>, any Error> { $0.finish(throwing: error) }),
+            outbound: RPCWriter.Closable(wrapping: XRPCDiscardingWriter())
+        )
+        return try await closure(stream, ClientContext(descriptor: descriptor, remotePeer: "unknown", localPeer: "unknown"))
+    }
+
+    /// Opens a stream on a connection from the pool. A connection that stopped taking calls
     /// between being picked and being asked (GOAWAY, or closed) is skipped: nothing was sent on
-    /// it, so trying the next one is safe.
-    private func openStream(
+    /// it, so asking the pool again is safe.
+    private static func openAttempt(
+        pool: XRPCClientConnectionPool,
         methodPath: String,
         inheritedDeadline: ContinuousClock.Instant?
-    ) async throws -> (XRPCClientConnection, XRPCClientStream) {
+    ) async throws -> XRPCClientCall.Attempt {
         var lastError: (any Error)?
-        for _ in 0...self.endpoints.count {
-            let connection = try await self.pickConnection()
+        // Bounded: each failure here means a connection drained, which the pool then forgets.
+        for _ in 0..<8 {
+            let lease = try await pool.lease()
             do {
-                return (connection, try await connection.openStream(methodPath: methodPath, inheritedDeadline: inheritedDeadline))
+                let stream = try await lease.connection.openStream(methodPath: methodPath, inheritedDeadline: inheritedDeadline)
+                return XRPCClientCall.Attempt(lease: lease, stream: stream)
             } catch let error as RPCError where error.code == .unavailable {
+                pool.release(lease)
                 lastError = error
-            }
-        }
-        throw lastError ?? RPCError(code: .unavailable, message: "no connection would take the call")
-    }
-
-    /// The next endpoint's connection, round-robin, connecting if needed and skipping endpoints
-    /// that cannot be reached.
-    private func pickConnection() async throws -> XRPCClientConnection {
-        var lastError: (any Error)?
-        for _ in 0..<self.endpoints.count {
-            let index = try self.state.withLock { state -> Int in
-                guard !state.shuttingDown else {
-                    throw RPCError(code: .unavailable, message: "the client transport is shutting down")
-                }
-                defer { state.nextEndpoint = (state.nextEndpoint + 1) % self.endpoints.count }
-                return state.nextEndpoint
-            }
-            do {
-                return try await self.connection(at: index)
             } catch {
-                lastError = error
-            }
-        }
-        throw RPCError(
-            code: .unavailable,
-            message: "no XRPC endpoint reachable (\(self.endpoints.map(\.description).joined(separator: ", "))): \(lastError.map { "\($0)" } ?? "")"
-        )
-    }
-
-    private func connection(at index: Int) async throws -> XRPCClientConnection {
-        enum Pending {
-            case ready(XRPCClientConnection)
-            case connecting(Task<XRPCClientConnection, any Error>)
-        }
-        let pending = self.state.withLock { state -> Pending in
-            switch state.slots[index] {
-            case .connected(let connection):
-                return .ready(connection)
-            case .connecting(let task):
-                return .connecting(task)
-            case .idle:
-                let endpoint = self.endpoints[index]
-                // Callers racing for the same endpoint share this one attempt, and each awaits it.
-                let task = Task { [sslContext, serverHostname, config, eventLoopGroup] in
-                    try await XRPCClientConnection.connect(
-                        to: endpoint,
-                        sslContext: sslContext,
-                        serverHostname: serverHostname,
-                        config: config,
-                        eventLoopGroup: eventLoopGroup,
-                        onDraining: { [weak self] channelID in self?.forget(index: index, channelID: channelID) }
-                    )
-                }
-                state.slots[index] = .connecting(task)
-                return .connecting(task)
-            }
-        }
-        switch pending {
-        case .ready(let connection):
-            return connection
-        case .connecting(let task):
-            do {
-                let connection = try await task.value
-                self.state.withLock { state in
-                    if case .connecting = state.slots[index] {
-                        state.slots[index] = connection.channel.isActive ? .connected(connection) : .idle
-                    }
-                }
-                return connection
-            } catch {
-                self.state.withLock { state in
-                    if case .connecting = state.slots[index] { state.slots[index] = .idle }
-                }
+                pool.release(lease)
                 throw error
             }
         }
+        throw lastError ?? RPCError(code: .unavailable, message: "no connection would take the call", cause: XRPCNotProcessed())
     }
+}
 
-    /// The connection at `index` stopped taking calls: the next call makes a new one.
-    private func forget(index: Int, channelID: ObjectIdentifier) {
-        self.state.withLock { state in
-            if case .connected(let connection) = state.slots[index], ObjectIdentifier(connection.channel) == channelID {
-                state.slots[index] = .idle
-            }
-        }
-    }
+/// The request side of a call that was never sent: writes go nowhere.
+private struct XRPCDiscardingWriter: ClosableRPCWriterProtocol {
+    typealias Element = RPCRequestPart<XRPCBytes>
+    func write(_ element: Element) async throws {}
+    func write(contentsOf elements: some Sequence<Element>) async throws {}
+    func finish() async {}
+    func finish(throwing error: any Error) async {}
 }

@@ -13,7 +13,11 @@ struct ConcurrencyTests {
         var config = XRPCServerTransport.Config.defaults
         config.settings.maxConcurrentStreams = serverStreamLimit
         try await TestHarness.withServer(pki: pki, config: config) { endpoint in
-            try await TestHarness.withClient(endpoints: [endpoint], tls: pki.clientTLS()) { client in
+            // One connection even when the server's stream limit is reached: calls queue for a
+            // free stream instead of opening more connections.
+            var clientConfig = XRPCClientTransport.Config.defaults
+            clientConfig.maxConnectionsPerEndpoint = 1
+            try await TestHarness.withClient(endpoints: [endpoint], tls: pki.clientTLS(), config: clientConfig) { client in
                 var order: [Int] = []
                 var peers: Set<String> = []
                 try await withThrowingTaskGroup(of: (Int, String).self) { group in
