@@ -21,6 +21,11 @@ let package = Package(
         // (the SQL in a write body, and quietening the store's logger). Same ranges as ../Package.swift.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // For xrpc-bench: the transports and NIO pieces it compares. Same ranges as ../Package.swift.
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Group commit against one transaction per request: N concurrent durable writers on a
@@ -35,6 +40,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/store-bench",
+            swiftSettings: swiftSettings
+        ),
+        // XRPC/1 against gRPC over HTTP/2 (tuned and default), the in-process transport (the
+        // ceiling) and a bare length-prefixed echo over mTLS (the floor), with the same echo
+        // service and loads in one run.
+        .executableTarget(
+            name: "xrpc-bench",
+            dependencies: [
+                .product(name: "XRPC", package: "Voucherd"),
+                .product(name: "VoucherdModel", package: "Voucherd"),
+                .product(name: "VoucherdPKI", package: "Voucherd"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/xrpc-bench",
             swiftSettings: swiftSettings
         ),
     ]
