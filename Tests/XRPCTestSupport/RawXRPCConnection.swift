@@ -30,6 +30,7 @@ public struct RawXRPCConnection: Sendable {
 
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let reader: FrameReader
+    private let readGate: ReadGate
 
     /// Connects to 127.0.0.1:`port`, runs `body`, then closes.
     public static func with<Result: Sendable>(
@@ -56,23 +57,39 @@ public struct RawXRPCConnection: Sendable {
             }
         return try await channel.executeThenClose { inbound, outbound in
             let chunks = ChunkQueue()
+            let readGate = ReadGate()
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 // One task owns the inbound stream; reads with a timeout wait on the queue, so a
                 // timed-out wait never cancels (and so never ends) the stream itself.
                 group.addTask {
                     do {
-                        for try await chunk in inbound { chunks.append(chunk) }
+                        for try await chunk in inbound {
+                            await readGate.waitWhilePaused()
+                            chunks.append(chunk)
+                        }
                         chunks.finish(error: nil)
                     } catch {
                         chunks.finish(error: error)
                     }
                 }
-                let result = try await body(RawXRPCConnection(outbound: outbound, reader: FrameReader(chunks: chunks)))
+                let result = try await body(RawXRPCConnection(outbound: outbound, reader: FrameReader(chunks: chunks), readGate: readGate))
+                readGate.resume()
                 outbound.finish()
                 group.cancelAll()
                 return result
             }
         }
+    }
+
+    /// Stops taking bytes from the socket, as a peer that never reads would: once the channel's
+    /// small inbound buffer is full, the server's writes back up into its kernel buffers.
+    public func pauseReading() {
+        self.readGate.pause()
+    }
+
+    /// Takes bytes from the socket again.
+    public func resumeReading() {
+        self.readGate.resume()
     }
 
     /// Sends raw bytes.
@@ -92,13 +109,14 @@ public struct RawXRPCConnection: Sendable {
         try await self.outbound.write(buffer)
     }
 
-    /// Sends the preface and default SETTINGS, then reads the server's SETTINGS and ACK, and
+    /// Sends the preface and SETTINGS, then reads the server's SETTINGS and ACK, and
     /// acknowledges them: the connection is then ready for streams.
+    /// - Parameter settingsPayload: the client's `xrpc.v1.Settings`; every default if not given.
     /// - Returns: the server's SETTINGS payload frame.
     @discardableResult
-    public func handshake() async throws -> XRPCFrame {
+    public func handshake(settingsPayload: [UInt8] = Self.defaultSettingsPayload) async throws -> XRPCFrame {
         try await self.send(XRPCPreface.bytes)
-        try await self.send(XRPCFrame(type: .settings, streamID: 0, payload: ByteBuffer(bytes: Self.defaultSettingsPayload)))
+        try await self.send(XRPCFrame(type: .settings, streamID: 0, payload: ByteBuffer(bytes: settingsPayload)))
         let settings = try await self.expectFrame()
         guard settings.type == .settings, !settings.flags.contains(.ack) else {
             throw RawConnectionError("expected SETTINGS, got \(settings.type)")
@@ -268,6 +286,46 @@ private actor FrameReader {
             case .bytes(var bytes):
                 self.buffer.writeBuffer(&bytes)
             }
+        }
+    }
+}
+
+/// Holds the raw client's reading task while the test plays a peer that does not read.
+final class ReadGate: Sendable {
+    private struct State {
+        var paused = false
+        var cancelled = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func pause() { self.state.withLock { $0.paused = true } }
+
+    func resume() { self.release(cancelling: false) }
+
+    private func release(cancelling: Bool) {
+        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.paused = false
+            if cancelling { state.cancelled = true }
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func waitWhilePaused() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let go = self.state.withLock { state -> Bool in
+                    if !state.paused || state.cancelled { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if go { continuation.resume() }
+            }
+        } onCancel: {
+            self.release(cancelling: true)
         }
     }
 }

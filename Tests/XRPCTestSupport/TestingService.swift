@@ -67,6 +67,9 @@ public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
         let message = request.message
         try self.failIfAsked(message)
         return StreamingServerResponse { writer in
+            // "wrote" and "ended" let tests see how far a producer got, e.g. against a client
+            // that does not read.
+            defer { self.events.record("ended:Expand") }
             for index in 0..<max(message.repeat, 1) {
                 if message.delayMillis > 0 {
                     try await self.sleep(millis: message.delayMillis, method: "Expand")
@@ -76,6 +79,7 @@ public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
                     response.payload = Data(repeating: UInt8(truncatingIfNeeded: index), count: Int(message.responseSize))
                 }
                 try await writer.write(response)
+                self.events.record("wrote:Expand")
             }
             return [:]
         }

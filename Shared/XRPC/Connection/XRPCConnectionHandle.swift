@@ -4,10 +4,16 @@ import NIOCore
 /// connection's event loop, where all protocol state lives.
 struct XRPCConnectionHandle: Sendable {
     let eventLoop: any EventLoop
+    /// Producers wait on it while the connection's outbound buffer is full.
+    let writability: XRPCWritabilityGate
+    /// Messages larger than this are queued for the round-robin writer (see `XRPCWritabilityGate`).
+    let chunkSize: Int
     private let handler: NIOLoopBound<XRPCConnectionHandler>
 
     init(handler: XRPCConnectionHandler, eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
+        self.writability = handler.writabilityGate
+        self.chunkSize = handler.policy.messageChunkSize
         self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
     }
 

@@ -109,7 +109,7 @@ extension XRPCConnectionHandler {
                     ))
                     return
                 }
-                self.writeMessage(bytes.buffer, streamID: record.id)
+                self.writeMessage(bytes.buffer, record: record)
             case .dropClosed, .invalid:
                 return
             }
@@ -176,6 +176,7 @@ extension XRPCConnectionHandler {
         let id = self.nextStreamID
         self.nextStreamID += 2
         record.id = id
+        record.sendWindow = self.peerSettings.initialWindowSize
         self.streams[id] = record
         self.write(XRPCFrame(type: .headers, streamID: id, payload: payload))
 
@@ -196,7 +197,7 @@ extension XRPCConnectionHandler {
     func clientHalfClose(record: XRPCStreamRecord) {
         guard record.id != 0, self.streams[record.id] === record else { return }
         if record.machine.sendTrailers() == .send {
-            self.write(XRPCFrame(type: .trailers, flags: .endStream, streamID: record.id))
+            self.writeStreamFrame(XRPCFrame(type: .trailers, flags: .endStream, streamID: record.id), record: record)
             self.scheduleFlush()
         }
     }

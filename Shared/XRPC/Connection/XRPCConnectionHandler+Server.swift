@@ -26,7 +26,9 @@ extension XRPCConnectionHandler {
         }
         self.lastPeerStreamID = id
 
-        if self.state == .draining {
+        // During the first phase of a drain, streams are still accepted: the client may have
+        // sent them before it read the first GOAWAY.
+        if self.state == .draining && self.drainPhase != .announced {
             self.writeReset(streamID: id, code: .refusedStream, reason: "server is shutting down; retry on another connection")
             return
         }
@@ -80,6 +82,7 @@ extension XRPCConnectionHandler {
             machine: XRPCStreamStateMachine(role: .server, maxMessageSize: self.localSettings.maxMessageSize),
             sink: .server(inbound)
         )
+        record.sendWindow = self.peerSettings.initialWindowSize
         inbound.push(.metadata(metadata))
         if frame.flags.contains(.endStream) {
             _ = record.machine.receiveTrailers()
@@ -145,7 +148,7 @@ extension XRPCConnectionHandler {
                 ))
                 return
             }
-            self.writeMessage(bytes.buffer, streamID: streamID)
+            self.writeMessage(bytes.buffer, record: record)
 
         case .status(let status, let metadata):
             guard self.check(record.machine.sendTrailers(), record: record) else { return }
@@ -197,24 +200,12 @@ extension XRPCConnectionHandler {
             bare.message = Self.prefix(of: trailers.message, fittingIn: self.peerSettings.maxHeaderSize - 16)
             payload = Self.serialize(bare)
         }
-        self.write(XRPCFrame(type: .trailers, flags: .endStream, streamID: streamID, payload: payload))
+        self.writeStreamFrame(XRPCFrame(type: .trailers, flags: .endStream, streamID: streamID, payload: payload), record: self.streams[streamID])
     }
 
     func writeTrailersOnly(streamID: UInt32, status: Status) {
         self.writeTrailers(streamID: streamID, status: status, metadata: [:])
         self.scheduleFlush()
-    }
-
-    /// Sends one message, fragmented into frames no larger than the peer accepts.
-    func writeMessage(_ message: ByteBuffer, streamID: UInt32, endStream: Bool = false) {
-        let limit = self.peerSettings.maxFramePayload
-        var remaining = message
-        repeat {
-            let chunk = remaining.readSlice(length: min(limit, remaining.readableBytes)) ?? ByteBuffer()
-            var flags: XRPCFrameFlags = remaining.readableBytes > 0 ? .more : []
-            if endStream && remaining.readableBytes == 0 { flags.insert(.endStream) }
-            self.write(XRPCFrame(type: .message, flags: flags, streamID: streamID, payload: chunk))
-        } while remaining.readableBytes > 0
     }
 
     /// The longest prefix of `text` whose UTF-8 fits in `bytes`, cut on a character boundary.

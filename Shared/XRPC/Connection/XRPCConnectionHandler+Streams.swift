@@ -148,6 +148,7 @@ extension XRPCConnectionHandler {
     func closeStream(id: UInt32, record: XRPCStreamRecord, reason: XRPCStreamClosure, error: (any Error)?) {
         if id != 0, self.streams[id] === record {
             self.streams.removeValue(forKey: id)
+            if self.streams.isEmpty { self.idleSince = .now() }
         }
         record.deadlineTimer?.cancel()
         record.deadlineTimer = nil

@@ -31,6 +31,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     let role: XRPCStreamStateMachine.Role
     let localSettings: XRPCSettings
     let handshakeTimeout: TimeAmount
+    let policy: XRPCConnectionPolicy
     var peerSettings: XRPCSettings = .defaults
     var state: ConnectionState = .handshaking
     var streams: [UInt32: XRPCStreamRecord] = [:]
@@ -52,16 +53,52 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     var closeError: RPCError?
     /// Client: called on the event loop when the connection stops taking new streams.
     var onDraining: (() -> Void)?
+    /// Called on the event loop for every GOAWAY the peer sends (a graceful drain sends two:
+    /// first with `lastStreamID` 2^31-1, then with the real one). See `XRPCGoAway`.
+    var onGoAway: ((XRPCGoAway) -> Void)?
+    /// The last GOAWAY the peer sent, if any.
+    var peerGoAway: XRPCGoAway?
+
+    // Liveness, drain, flow control and the fair writer: see +Liveness, +Lifecycle,
+    // +FlowControl and +Writer.
+    var liveness: XRPCLivenessStateMachine
+    var keepaliveTimer: Scheduled<Void>?
+    var idleTimer: Scheduled<Void>?
+    var writeStallTimer: Scheduled<Void>?
+    var drainTimer: Scheduled<Void>?
+    var drainPhase: DrainPhase = .none
+    /// Credit the peer has given for MESSAGE bytes on the whole connection (see +FlowControl).
+    var connectionSendWindow = XRPCSettings.defaults.initialWindowSize
+    /// The debug text of the drain's first GOAWAY, repeated in the final one.
+    var pendingDrainMessage: String?
+    /// When the connection last had no streams (only meaningful while it has none).
+    var idleSince: NIODeadline = .now()
+    /// Streams with queued frames, in round-robin order (see +Writer).
+    var readyStreams = CircularBuffer<XRPCStreamRecord>()
+    /// Payload bytes queued in `readyStreams`.
+    var pendingOutboundBytes = 0
+    var writerPassScheduled = false
+    /// Shared with the tasks producing messages, so they wait while the channel is unwritable.
+    let writabilityGate = XRPCWritabilityGate()
 
     var inboundBudget: XRPCInboundBudget?
     private var readPending = false
     private var flushScheduled = false
     private var handshakeTimer: Scheduled<Void>?
 
-    init(role: XRPCStreamStateMachine.Role, settings: XRPCSettings, handshakeTimeout: TimeAmount) {
+    /// Creates the handler for one connection.
+    /// - Parameters:
+    ///   - role: which end of the connection this is.
+    ///   - settings: the limits announced to the peer.
+    ///   - handshakeTimeout: time allowed for TLS, preface and SETTINGS.
+    ///   - policy: keepalive, idle, read and write bounds; nil takes the role's defaults.
+    init(role: XRPCStreamStateMachine.Role, settings: XRPCSettings, handshakeTimeout: TimeAmount, policy: XRPCConnectionPolicy? = nil) {
         self.role = role
         self.localSettings = settings.normalized
         self.handshakeTimeout = handshakeTimeout
+        let policy = policy ?? .defaults(for: role)
+        self.policy = policy
+        self.liveness = XRPCLivenessStateMachine(policy: policy, now: .now())
     }
 
     // MARK: - Channel events
@@ -116,7 +153,8 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    private func tlsHandshakeCompleted(context: ChannelHandlerContext, negotiatedProtocol: String?) {
+    /// Internal rather than private so codec tests can drive a handler without TLS.
+    func tlsHandshakeCompleted(context: ChannelHandlerContext, negotiatedProtocol: String?) {
         // The server must check ALPN itself: BoringSSL completes the handshake even when the
         // client offered no protocol we speak.
         guard negotiatedProtocol == XRPCPreface.alpn else {
@@ -144,6 +182,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = self.unwrapInboundIn(data)
         guard self.state != .closed else { return }
+        self.liveness.frameReceived(at: .now(), isData: frame.type.isData)
         do {
             try self.handle(frame: frame, context: context)
         } catch let error as XRPCConnectionError {
@@ -172,6 +211,8 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         self.state = .closed
         self.handshakeTimer?.cancel()
+        self.stopConnectionTimers()
+        self.writabilityGate.close()
         self.failAllStreams(RPCError(code: .unavailable, message: "connection closed"))
         context.fireChannelInactive()
     }
@@ -204,14 +245,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         case .settings: try self.receiveSettings(frame, context: context)
         case .ping: try self.receivePing(frame, context: context)
         case .goaway: try self.receiveGoAway(frame)
-        case .windowUpdate:
-            guard frame.payload.readableBytes == 4 else {
-                throw XRPCConnectionError(.frameSizeError, "WINDOW_UPDATE payload must be 4 bytes, got \(frame.payload.readableBytes)")
-            }
-            if frame.streamID != 0, self.streams[frame.streamID] == nil, self.wasNeverOpened(frame.streamID) {
-                throw XRPCConnectionError(.protocolError, "WINDOW_UPDATE for stream \(frame.streamID), which was never opened")
-            }
-            // XRPC/1.0 calls are not flow controlled per stream yet; the credit is accepted and ignored.
+        case .windowUpdate: try self.receiveWindowUpdate(frame)
         case .headers where self.role == .server:
             try self.receiveRequestHeaders(frame, context: context)
         case .headers, .message, .trailers, .rst:
@@ -236,24 +270,14 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
             throw XRPCConnectionError(.protocolError, "SETTINGS sent twice; XRPC/1 settings are fixed for the connection")
         }
         self.peerSettings = try XRPCSettings.decode(frame.payload)
+        self.connectionSendWindow = self.peerSettings.initialWindowSize
         self.state = .ready
         self.handshakeTimer?.cancel()
         if self.role == .server { self.writeSettings(context: context) }
         self.write(XRPCFrame(type: .settings, flags: .ack, streamID: 0))
         self.readyPromise?.succeed()
         self.readyPromise = nil
-    }
-
-    private func receivePing(_ frame: XRPCFrame, context: ChannelHandlerContext) throws {
-        guard frame.streamID == 0 else {
-            throw XRPCConnectionError(.protocolError, "PING on stream \(frame.streamID); it belongs to stream 0")
-        }
-        guard frame.payload.readableBytes == 8 else {
-            throw XRPCConnectionError(.frameSizeError, "PING payload must be 8 bytes, got \(frame.payload.readableBytes)")
-        }
-        if !frame.flags.contains(.ack) {
-            self.write(XRPCFrame(type: .ping, flags: .ack, streamID: 0, payload: frame.payload))
-        }
+        self.startLiveness()
     }
 
     private func receiveGoAway(_ frame: XRPCFrame) throws {
@@ -266,6 +290,9 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         }
         let debug = payload.readString(length: payload.readableBytes) ?? ""
         let code = XRPCErrorCode(rawValue: rawCode)
+        let goAway = XRPCGoAway(lastStreamID: lastStreamID & 0x7FFF_FFFF, code: code, debug: debug)
+        self.peerGoAway = goAway
+        self.onGoAway?(goAway)
         if self.state == .handshaking || self.state == .awaitingPeerSettings {
             // Refused before the connection was ever ready: whoever waits for it learns why.
             let error = RPCError(code: .unavailable, message: "server refused the connection with GOAWAY \(code)\(debug.isEmpty ? "" : ": \(debug)")")
@@ -289,6 +316,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
             return
         }
         let payloadBytes = frame.payload.readableBytes
+        if frame.type.isData { self.liveness.dataExchanged() }
         // Small frames are copied into one buffer; large payloads go out as their own buffer, so
         // a 4 MiB message is never copied to prepend 12 bytes.
         if payloadBytes <= 4_096 {
@@ -322,6 +350,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func writeReset(streamID: UInt32, code: XRPCErrorCode, reason: String) {
+        if let record = self.streams[streamID] { self.dropQueuedFrames(of: record) }
         var payload = ByteBuffer()
         payload.writeInteger(code.rawValue)
         payload.writeString(reason)

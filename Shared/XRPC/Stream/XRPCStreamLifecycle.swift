@@ -7,6 +7,9 @@ final class XRPCStreamLifecycle: Sendable {
     private struct State {
         var closedReason: XRPCStreamClosure?
         var waiter: CheckedContinuation<XRPCStreamClosure?, Never>?
+        /// The stream has a large message queued for the connection's round-robin writer.
+        var queueFull = false
+        var queueWaiter: CheckedContinuation<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -21,13 +24,41 @@ final class XRPCStreamLifecycle: Sendable {
 
     /// Marks the stream ended; wakes the task waiting in `waitForAbort`.
     func close(_ reason: XRPCStreamClosure) {
-        let waiter = self.state.withLock { state -> CheckedContinuation<XRPCStreamClosure?, Never>? in
-            guard state.closedReason == nil else { return nil }
+        let (waiter, queueWaiter) = self.state.withLock { state -> (CheckedContinuation<XRPCStreamClosure?, Never>?, CheckedContinuation<Void, Never>?) in
+            guard state.closedReason == nil else { return (nil, nil) }
             state.closedReason = reason
-            defer { state.waiter = nil }
-            return state.waiter
+            defer {
+                state.waiter = nil
+                state.queueWaiter = nil
+            }
+            return (state.waiter, state.queueWaiter)
         }
         waiter?.resume(returning: reason)
+        queueWaiter?.resume()
+    }
+
+    /// Called on the event loop when the stream's queue of fragments fills or empties.
+    func setQueueFull(_ full: Bool) {
+        let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.queueFull = full
+            guard !full else { return nil }
+            defer { state.queueWaiter = nil }
+            return state.queueWaiter
+        }
+        waiter?.resume()
+    }
+
+    /// Suspends while the stream's previous large message is still queued, so each stream has at
+    /// most one message waiting for the writer. Returns at once once the stream has ended.
+    func waitForQueueRoom() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = self.state.withLock { state -> Bool in
+                if !state.queueFull || state.closedReason != nil { return true }
+                state.queueWaiter = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 
     /// Suspends until the stream is closed early, or the calling task is cancelled (then nil).

@@ -23,6 +23,11 @@ final class XRPCStreamRecord {
     var holdsSlot: Bool
     /// Client: the method path its HEADERS will carry.
     var methodPath: String = ""
+    /// Credit the peer has given for MESSAGE payload bytes on this stream: its SETTINGS'
+    /// initial window, plus WINDOW_UPDATEs, minus what was sent.
+    var sendWindow = XRPCSettings.defaults.initialWindowSize
+    /// Frames waiting for the connection's round-robin writer, in stream order.
+    var pendingFrames = XRPCFrameQueue()
 
     init(id: UInt32, machine: XRPCStreamStateMachine, sink: Sink, inheritedDeadline: ContinuousClock.Instant? = nil) {
         self.id = id

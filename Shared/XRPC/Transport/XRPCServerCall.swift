@@ -70,6 +70,14 @@ struct XRPCServerStreamWriter: ClosableRPCWriterProtocol {
     let stream: XRPCAcceptedStream
 
     func write(_ element: Element) async throws {
+        // While the client does not read, the handler is not pulled from: memory stays bounded
+        // by the write-buffer watermark plus one queued message per stream.
+        if case .message(let bytes) = element, bytes.count > self.stream.connection.chunkSize {
+            // Queued for the round-robin writer: wait for this stream's previous one to go out.
+            await self.stream.lifecycle.waitForQueueRoom()
+        } else {
+            await self.stream.connection.writability.waitUntilWritable()
+        }
         if let closure = self.stream.lifecycle.closure {
             throw XRPCStreamClosure.error(for: closure)
         }

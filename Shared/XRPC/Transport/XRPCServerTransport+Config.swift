@@ -13,16 +13,26 @@ extension XRPCServerTransport {
         public var handshakeTimeout: Duration
         /// Pending-connection backlog for the listening socket. Default 256.
         public var backlog: Int
+        /// Keepalive, PING policing, idle timeout, read deadline, write bounds and drain timing
+        /// for each connection. Default `XRPCConnectionPolicy.serverDefaults`.
+        public var connection: XRPCConnectionPolicy
 
         /// Creates a configuration.
         /// - Parameters:
         ///   - settings: the limits announced to clients.
         ///   - handshakeTimeout: how long a connection may take to become ready.
         ///   - backlog: the listen backlog.
-        public init(settings: XRPCSettings, handshakeTimeout: Duration, backlog: Int) {
+        ///   - connection: per-connection liveness and buffering policy.
+        public init(
+            settings: XRPCSettings,
+            handshakeTimeout: Duration,
+            backlog: Int,
+            connection: XRPCConnectionPolicy = .serverDefaults
+        ) {
             self.settings = settings
             self.handshakeTimeout = handshakeTimeout
             self.backlog = backlog
+            self.connection = connection
         }
 
         /// The defaults.

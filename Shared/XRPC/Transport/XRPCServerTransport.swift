@@ -8,8 +8,10 @@ import Synchronization
 /// GRPCCore's `ServerTransport` over XRPC/1: TLS 1.3 with ALPN `xrpc/1`, mutual TLS by default,
 /// and length-prefixed frames. Give it to a `GRPCServer` with the services to serve.
 ///
-/// `beginGracefulShutdown()` stops accepting, sends GOAWAY on every connection, lets the calls in
-/// flight finish, then closes; `listen` returns once all of that is done.
+/// `beginGracefulShutdown()` stops accepting and drains every connection in two phases
+/// (GOAWAY 2^31-1 and a PING, then GOAWAY with the last processed stream once the PING is
+/// acknowledged; docs/PROTOCOL.md §10.2), lets the accepted calls finish, then closes; `listen`
+/// returns once all of that is done.
 public final class XRPCServerTransport: ServerTransport {
     public typealias Bytes = XRPCBytes
 
@@ -75,6 +77,7 @@ public final class XRPCServerTransport: ServerTransport {
         let sslContext = self.sslContext
         let settings = self.config.settings.normalized
         let handshakeTimeout = self.config.handshakeTimeout.timeAmount
+        let policy = self.config.connection
         let quiescing = self.quiescing
 
         let server: NIOAsyncChannel<NIOAsyncChannel<XRPCAcceptedStream, Never>, Never>
@@ -88,16 +91,21 @@ public final class XRPCServerTransport: ServerTransport {
                     }
                 }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(
+                    low: max(1, min(policy.writeBufferLowWatermark, policy.writeBufferHighWatermark)),
+                    high: max(1, policy.writeBufferHighWatermark)
+                ))
                 .bind(host: self.host, port: self.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let sync = channel.pipeline.syncOperations
                         try sync.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try sync.addHandler(XRPCReadDeadlineHandler(timeout: policy.readTimeout.timeAmount, expectPreface: true))
                         try sync.addHandler(ByteToMessageHandler(XRPCFrameDecoder(
                             expectPreface: true,
                             maxFramePayload: settings.maxFramePayload,
                             maxHeaderSize: settings.maxHeaderSize
                         )))
-                        try sync.addHandler(XRPCConnectionHandler(role: .server, settings: settings, handshakeTimeout: handshakeTimeout))
+                        try sync.addHandler(XRPCConnectionHandler(role: .server, settings: settings, handshakeTimeout: handshakeTimeout, policy: policy))
                         return try NIOAsyncChannel<XRPCAcceptedStream, Never>(wrappingChannelSynchronously: channel)
                     }
                 }

@@ -1,0 +1,101 @@
+import NIOCore
+
+extension XRPCConnectionHandler {
+    /// Most bytes of queued fragments written per pass of the writer, before it yields to the
+    /// event loop (where other streams' writes are waiting) and flushes.
+    static let writerQuantum = 64 * 1_024
+
+    /// Sends one message on `record`'s stream. A message that fits in one chunk, on a stream with
+    /// nothing queued, is written at once: the unary path pays nothing for fairness. A larger one
+    /// is split into MESSAGE frames flagged MORE and queued; the writer then takes one fragment
+    /// per stream in turn, so a large response does not hold back the other streams.
+    func writeMessage(_ message: ByteBuffer, record: XRPCStreamRecord, endStream: Bool = false) {
+        self.consumeSendWindow(message.readableBytes, record: record)
+        let chunk = min(self.peerSettings.maxFramePayload, self.policy.messageChunkSize)
+        if record.pendingFrames.isEmpty && message.readableBytes <= chunk {
+            self.write(XRPCFrame(type: .message, flags: endStream ? .endStream : [], streamID: record.id, payload: message))
+            return
+        }
+        var remaining = message
+        repeat {
+            let slice = remaining.readSlice(length: min(chunk, remaining.readableBytes)) ?? ByteBuffer()
+            var flags: XRPCFrameFlags = remaining.readableBytes > 0 ? .more : []
+            if endStream && remaining.readableBytes == 0 { flags.insert(.endStream) }
+            self.enqueue(XRPCFrame(type: .message, flags: flags, streamID: record.id, payload: slice), record: record)
+        } while remaining.readableBytes > 0
+        self.scheduleWriterPass()
+    }
+
+    /// Writes a frame of a stream in order with its queued fragments: at once if none are queued.
+    func writeStreamFrame(_ frame: XRPCFrame, record: XRPCStreamRecord?) {
+        guard let record, !record.pendingFrames.isEmpty else {
+            self.write(frame)
+            return
+        }
+        self.enqueue(frame, record: record)
+    }
+
+    private func enqueue(_ frame: XRPCFrame, record: XRPCStreamRecord) {
+        if record.pendingFrames.isEmpty {
+            self.readyStreams.append(record)
+            // The stream's producer waits until this is written: one queued message per stream.
+            record.lifecycle.setQueueFull(true)
+        }
+        record.pendingFrames.append(frame)
+        self.pendingOutboundBytes += frame.payload.readableBytes
+    }
+
+    /// A stream is reset: what it had queued is dropped, since the peer will discard it anyway.
+    func dropQueuedFrames(of record: XRPCStreamRecord) {
+        guard !record.pendingFrames.isEmpty else { return }
+        self.pendingOutboundBytes -= record.pendingFrames.payloadBytes
+        record.pendingFrames.removeAll()
+        record.lifecycle.setQueueFull(false)
+        if let index = self.readyStreams.firstIndex(where: { $0 === record }) {
+            self.readyStreams.remove(at: index)
+        }
+    }
+
+    func dropAllQueuedFrames() {
+        for record in self.readyStreams { record.pendingFrames.removeAll() }
+        self.readyStreams.removeAll()
+        self.pendingOutboundBytes = 0
+    }
+
+    func scheduleWriterPass() {
+        guard !self.writerPassScheduled, !self.readyStreams.isEmpty, let context else { return }
+        self.writerPassScheduled = true
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute { loopBound.value.writerPass() }
+    }
+
+    /// One round-robin pass: one fragment from each stream with queued frames, in turn, until a
+    /// quantum is written or the channel stops being writable (it resumes when it is writable).
+    private func writerPass() {
+        self.writerPassScheduled = false
+        guard self.state != .closed, let context else { return }
+        var written = 0
+        while written < Self.writerQuantum, context.channel.isWritable, let record = self.readyStreams.popFirst() {
+            guard let frame = record.pendingFrames.popFirst() else { continue }
+            self.pendingOutboundBytes -= frame.payload.readableBytes
+            written += frame.payload.readableBytes + XRPCFrame.headerSize
+            self.write(frame)
+            if record.pendingFrames.isEmpty {
+                record.lifecycle.setQueueFull(false)
+            } else {
+                self.readyStreams.append(record)
+            }
+        }
+        if written > 0 { context.flush() }
+        if self.readyStreams.isEmpty {
+            self.closeIfDrained()
+        } else if context.channel.isWritable {
+            self.scheduleWriterPass()
+        }
+    }
+
+    /// Producers of messages written at once wait while the channel is unwritable.
+    func updateProducerGate() {
+        self.writabilityGate.setWritable(self.context?.channel.isWritable ?? true)
+    }
+}
