@@ -17,13 +17,6 @@ func context(_ method: String = "Test") -> ServerContext {
         remotePeer: "in-process", localPeer: "in-process", cancellation: ServerContext.RPCCancellationHandle())
 }
 
-/// Runs `body` as `principal` (nil: unauthenticated).
-func acting<T: Sendable>(
-    as principal: Principal?, _ body: () async throws -> T
-) async throws -> T {
-    try await Principal.$current.withValue(principal) { try await body() }
-}
-
 enum TestPrincipals {
     static let `operator` = Principal(subject: "acc_operator0000000000", role: .operator)
     static let service = Principal(subject: "svc_service00000000000", role: .service)

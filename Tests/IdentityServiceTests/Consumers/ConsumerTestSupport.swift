@@ -27,10 +27,6 @@ func testContext() -> ServerContext {
 }
 
 /// Runs `body` as `principal` (or unauthenticated, for `nil`).
-func acting<T: Sendable>(as principal: Principal?, _ body: () async throws -> T) async throws -> T {
-    try await Principal.$current.withValue(principal) { try await body() }
-}
-
 /// Expects `body` to fail with an `RPCError` of `code` whose message contains `fragment`.
 func expectRPCError(
     _ code: RPCError.Code, containing fragment: String? = nil, sourceLocation: SourceLocation = #_sourceLocation,

@@ -2,6 +2,7 @@ import Foundation
 @testable import IdentityService
 import Logging
 import Synchronization
+import VoucherdModel
 import VoucherdStore
 
 /// A clock tests move by hand.
@@ -55,4 +56,9 @@ func withIdentityService<T: Sendable>(
             throw error
         }
     }
+}
+
+/// Runs `body` as `principal` (nil: unauthenticated), as the authentication interceptor would.
+func acting<T: Sendable>(as principal: Principal?, _ body: () async throws -> T) async throws -> T {
+    try await Principal.$current.withValue(principal) { try await body() }
 }
