@@ -26,7 +26,6 @@ func testContext() -> ServerContext {
         localPeer: "in-process", cancellation: ServerContext.RPCCancellationHandle())
 }
 
-/// Runs `body` as `principal` (or unauthenticated, for `nil`).
 /// Expects `body` to fail with an `RPCError` of `code` whose message contains `fragment`.
 func expectRPCError(
     _ code: RPCError.Code, containing fragment: String? = nil, sourceLocation: SourceLocation = #_sourceLocation,
