@@ -16,6 +16,9 @@ public struct IssuanceEnvironment: Sendable {
     public let peers: IssuancePeers
     /// The service's policies.
     public let configuration: IssuanceConfiguration
+    /// Who is calling, by certificate: checkout methods admit only
+    /// ``IssuanceConfiguration/checkoutCallers``.
+    public let callers: any CallerIdentityResolver
     /// The wall clock; tests inject their own.
     public let now: @Sendable () -> Date
     /// For the service's own log lines.
@@ -33,6 +36,7 @@ public struct IssuanceEnvironment: Sendable {
         writer: GroupCommitWriter,
         peers: IssuancePeers,
         configuration: IssuanceConfiguration = IssuanceConfiguration(),
+        callers: any CallerIdentityResolver = NoCallerIdentity(),
         logger: Logger = Logger(label: "voucherd.issuance"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -40,6 +44,7 @@ public struct IssuanceEnvironment: Sendable {
         self.writer = writer
         self.peers = peers
         self.configuration = configuration
+        self.callers = callers
         self.logger = logger
         self.now = now
     }

@@ -9,6 +9,9 @@ public import VoucherdModel
 /// expect ``Principal/current`` to be bound by the authentication interceptor.
 public struct IssuanceService: Voucherd_V1_Issuance.SimpleServiceProtocol {
     let environment: IssuanceEnvironment
+    /// Refuses claims of sold-out campaigns before they reach the writer; shared by every copy
+    /// of the service value.
+    let stockGate = StockGate()
 
     /// Opens the service on a migrated store (see ``IssuanceSchema``).
     /// - Parameter environment: the store, writer, peers, clock, configuration and logger.
