@@ -156,6 +156,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Services/Identity/voucherd-identity",
@@ -196,12 +197,16 @@ let package = Package(
             path: "Services/Issuance/voucherd-issuance",
             swiftSettings: swiftSettings
         ),
-        // The operator CLI. So far: making the local CA and the certificates services and clients
-        // use.
+        // The operator CLI: the local CA and certificates, and identity's operations over XRPC
+        // (login and a session file, principals, members, points, audit).
         .executableTarget(
             name: "voucherctl",
             dependencies: [
                 "VoucherdPKI",
+                "VoucherdModel",
+                "XRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Clients/voucherctl",
@@ -303,7 +308,6 @@ let package = Package(
                 "VoucherdRuntime",
                 "XRPC",
                 "XRPCTestSupport",
-                "voucherd-identity",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -312,6 +316,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/IdentityServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        // End to end on real processes: starts the built voucherd-identity (and voucherctl) with
+        // certificates made at test time, and talks to them over XRPC.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "voucherd-identity",
+                "voucherctl",
+                "VoucherdModel",
+                "VoucherdPKI",
+                "XRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/EndToEndTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -36,3 +36,8 @@ swift build --build-tests --scratch-path "$scratch" -Xswiftc -warnings-as-errors
 echo "==> testing"
 # The suites carry their own time limits; this bound only stops a wedged process.
 timeout 1800 swift test --skip-build --scratch-path "$scratch" --parallel
+
+echo "==> demo (checked)"
+# The README's demo, asserting every step: a release build, certificates, the services, the
+# scenario through voucherctl, and a clean SIGTERM stop.
+./deploy/demo.sh --check
