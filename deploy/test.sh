@@ -41,3 +41,10 @@ echo "==> demo (checked)"
 # The README's demo, asserting every step: a release build, certificates, the services, the
 # scenario through voucherctl, and a clean SIGTERM stop.
 ./deploy/demo.sh --check
+
+echo "==> fuzzing (briefly)"
+# Each libFuzzer target runs for FUZZ_SECONDS (0 skips) over a copy of its committed corpus and
+# fails on any crash or leak; Tests/XRPCFuzz/README.md has the long-run figures.
+if [ "${FUZZ_SECONDS:-30}" -gt 0 ]; then
+  Tests/XRPCFuzz/run.sh "${FUZZ_SECONDS:-30}"
+fi

@@ -51,9 +51,13 @@ struct PointsCrashTests {
     static let openingBalance: Int64 = 1_000_000
 
     static func operations() -> [Operation] {
-        (0..<Self.operationCount).map { index in
-            Operation(key: "e2e-crash-\(index)", points: Int64(index % 50 + 1), isSpend: index % 3 == 2)
+        var operations: [Operation] = []
+        operations.reserveCapacity(Self.operationCount)
+        for index in 0..<Self.operationCount {
+            let points = Int64(index % 50 + 1)
+            operations.append(Operation(key: "e2e-crash-\(index)", points: points, isSpend: index % 3 == 2))
         }
+        return operations
     }
 
     /// Sends one operation; the entry if acknowledged.

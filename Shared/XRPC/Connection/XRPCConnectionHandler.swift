@@ -117,6 +117,10 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // The budget's resume closure holds this handler: without this, every closed
+        // connection's handler (and its peer certificate) stayed alive in a retain cycle.
+        // Found by the server-connection fuzz target under LeakSanitizer.
+        self.inboundBudget = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {

@@ -114,9 +114,8 @@ extension XRPCFuzzing {
 
         /// Starts the `GRPCServer` on a capturing transport and takes its stream handler.
         /// - Parameter trapsOnLeakedHandler: whether `run` traps when the connection handler
-        ///   outlives its connection. Off until the XRPCConnectionHandler retain cycle is fixed
-        ///   (Tests/XRPCFuzz/README.md), because every input would trap.
-        public init(trapsOnLeakedHandler: Bool = false) {
+        ///   outlives its connection (a retain cycle once did that; Tests/XRPCFuzz/README.md).
+        public init(trapsOnLeakedHandler: Bool = true) {
             let executor = ManualTaskExecutor()
             let transport = HandlerCapturingTransport()
             let server = GRPCServer(transport: transport, services: [RawEchoService()])

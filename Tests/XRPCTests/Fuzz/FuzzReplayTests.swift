@@ -73,11 +73,7 @@ struct FuzzReplayTests {
         let harness = XRPCFuzzing.ServerHarness()
         defer { harness.shutdown() }
         let run = bytes.withUnsafeBytes { harness.run($0) }
-        // Known: handler -> inboundBudget -> its resume closure -> NIOLoopBound(handler). When the
-        // fix lands this known issue stops happening, Swift Testing fails the test, and then
-        // `withKnownIssue` goes and ServerHarness traps on leaks by default.
-        withKnownIssue("XRPCConnectionHandler retain cycle through XRPCInboundBudget") {
-            #expect(run.connectionHandlerReleased)
-        }
+        // It once leaked: handler -> inboundBudget -> its resume closure -> NIOLoopBound(handler).
+        #expect(run.connectionHandlerReleased)
     }
 }
