@@ -192,6 +192,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Services/Issuance/voucherd-issuance",
@@ -324,6 +325,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "voucherd-identity",
+                "voucherd-issuance",
                 "voucherctl",
                 "VoucherdModel",
                 "VoucherdPKI",

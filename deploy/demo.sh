@@ -11,7 +11,9 @@
 #
 # Adding a service: list it in SERVICES (it must accept the shared flags and write
 # <data-dir>/ports.json when ready), add its extra flags in service_args, and add a scenario_*
-# function to SCENARIO.
+# function to SCENARIO. A service that needs something identity makes first (issuance needs its
+# service account's API key) goes in LATE_SERVICES instead: it is built with the others and its
+# scenario starts it (start_service + wait_ready) once that exists.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,7 +30,8 @@ for arg in "$@"; do
 done
 
 SERVICES=(identity)
-SCENARIO=(scenario_identity)
+LATE_SERVICES=(issuance)
+SCENARIO=(scenario_identity scenario_issuance)
 run_dir=${DEMO_RUN_DIR:-$root/demo-run}
 certs=$run_dir/certs
 currency=${DEMO_CURRENCY:-CNY}
@@ -57,7 +60,7 @@ else
 fi
 echo "==> building (${build_flags[*]})"
 swift build "${build_flags[@]}" --product voucherctl
-for service in "${SERVICES[@]}"; do
+for service in "${SERVICES[@]}" "${LATE_SERVICES[@]}"; do
   swift build "${build_flags[@]}" --product "voucherd-$service"
 done
 bin=$(swift build "${build_flags[@]}" --show-bin-path)
@@ -77,6 +80,10 @@ service_args() {
       printf '%s\n' "demo-operator-password-1" > "$run_dir/operator-password"
       chmod 600 "$run_dir/operator-password"
       echo --bootstrap-operator demo-operator --bootstrap-password-file "$run_dir/operator-password"
+      ;;
+    issuance)
+      # The key file is written by scenario_issuance (the operator creates the account first).
+      echo --peer "identity=127.0.0.1:${xrpc_ports[identity]}" --api-key-file "$run_dir/issuance-api-key"
       ;;
   esac
 }
@@ -197,6 +204,10 @@ expect() {
 
 # --- Scenarios ----------------------------------------------------------------------------------
 
+# What scenario_identity leaves for later scenarios.
+demo_merchant=""
+declare -A demo_consumers=()
+
 scenario_identity() {
   local endpoint=127.0.0.1:${xrpc_ports[identity]}
   local op=(--session "$run_dir/operator-session.json")
@@ -213,6 +224,7 @@ scenario_identity() {
     --name demo-gateway --description "the demo's app backend" "${op[@]}"
   expect "d['service_account']['service_account_id'].startswith('svc_') and len(d['api_key']) > 0"
   local api_key; api_key=$(field "d['api_key']")
+  (umask 077; printf '%s\n' "$api_key" > "$run_dir/gateway-api-key")
 
   step "The gateway logs in with its API key" -- login --api-key-stdin \
     --endpoint "$endpoint" --certs "$certs" --client gateway "${gw[@]}" <<<"$api_key"
@@ -224,6 +236,7 @@ scenario_identity() {
     --owner-username teahouse-owner --owner-password-stdin "${gw[@]}" < "$run_dir/owner-password"
   expect "d['status'] == 'MERCHANT_STATUS_SUBMITTED' and d['merchant_id'].startswith('mer_')"
   local merchant; merchant=$(field "d['merchant_id']")
+  demo_merchant=$merchant
 
   refused "The gateway may not review merchants" PERMISSION_DENIED -- merchant review "$merchant" \
     --decision approved "${gw[@]}"
@@ -239,12 +252,14 @@ scenario_identity() {
     --display-name Alice "${gw[@]}"
   expect "d.get('created') == True and d['consumer']['invite_code'] != ''"
   local alice code; alice=$(field "d['consumer']['consumer_id']"); code=$(field "d['consumer']['invite_code']")
+  demo_consumers[alice]=$alice
 
   local friend
   for friend in bob carol dave; do
     step "${friend^} registers with Alice's invite code" -- consumer register --external-id "app-user-$friend" \
       --display-name "${friend^}" --invite-code "$code" "${gw[@]}"
     expect "d['consumer']['referred_by_consumer_id'] == '$alice'"
+    demo_consumers[$friend]=$(field "d['consumer']['consumer_id']")
   done
 
   step "Three invitees: Alice's referral reward is commanded (it waits in identity's outbox for issuance)" -- \
@@ -279,6 +294,9 @@ scenario_identity() {
   step "The audit chain verifies" -- audit verify "${op[@]}"
   expect "d.get('valid') == True and d.get('entries', 0) > 0"
 }
+
+# shellcheck source=deploy/demo-issuance.sh
+. "$root/deploy/demo-issuance.sh"
 
 for scenario in "${SCENARIO[@]}"; do "$scenario"; done
 

@@ -24,16 +24,32 @@ struct Login: AsyncParsableCommand {
     @Flag(name: .customLong("api-key-stdin"), help: "Read a service account's API key from standard input instead of a username and password.")
     var apiKeyFromStandardInput = false
 
+    @Option(name: .long, help: ArgumentHelp("Act as this consumer: a service session (--from-session) obtains its tokens with IssueConsumerToken.", valueName: "consumer-id"))
+    var consumer: String?
+
+    @Option(name: .customLong("from-session"), help: ArgumentHelp("With --consumer: the service account's session file. Default: the default session.", valueName: "file"))
+    var fromSession: String?
+
+    @Option(name: .customLong("issuance-endpoint"), help: ArgumentHelp("Issuance's XRPC address, recorded for campaign/coupon/codes commands.", valueName: "host:port"))
+    var issuanceEndpoint: String?
+
     @OptionGroup var tls: TLSFiles
     @OptionGroup var options: CommonOptions
 
     func validate() throws {
-        if self.apiKeyFromStandardInput == (self.username != nil) {
-            throw ValidationError("give either --username or --api-key-stdin")
+        let ways = [self.apiKeyFromStandardInput, self.username != nil, self.consumer != nil].filter { $0 }.count
+        if ways != 1 {
+            throw ValidationError("give exactly one of --username, --api-key-stdin or --consumer")
         }
     }
 
     func run() async throws {
+        if let consumer = self.consumer {
+            return try await ConsumerLogin.run(
+                consumerID: consumer, from: self.fromSession ?? Session.defaultPath, to: self.options.sessionPath,
+                issuanceEndpoint: self.issuanceEndpoint, format: self.options.format
+            )
+        }
         try await RPCFailure.reporting {
             let files = self.tls.resolved
             let pair: Voucherd_V1_TokenPair
@@ -58,7 +74,8 @@ struct Login: AsyncParsableCommand {
             var session = Session(
                 endpoint: self.tls.endpoint, serverName: self.tls.serverName, caPath: files.ca,
                 certificatePath: files.certificate, keyPath: files.key, accessToken: "",
-                accessTokenExpiresAtMicros: 0, refreshToken: "", refreshTokenExpiresAtMicros: 0, subject: "", role: ""
+                accessTokenExpiresAtMicros: 0, refreshToken: "", refreshTokenExpiresAtMicros: 0, subject: "", role: "",
+                issuanceEndpoint: self.issuanceEndpoint
             )
             session.apply(pair)
             try session.save(to: self.options.sessionPath)

@@ -30,6 +30,9 @@ struct Session: Codable, Sendable {
     /// Who logged in: the token's subject and role.
     var subject: String
     var role: String
+    /// Issuance's XRPC address, `host:port`; nil in sessions written before issuance existed
+    /// (the key is optional, so those files still load) or when login was not told it.
+    var issuanceEndpoint: String?
 
     /// `$VOUCHERCTL_SESSION`, else `~/.config/voucherctl/session.json`.
     static var defaultPath: String {

@@ -14,7 +14,7 @@ struct Voucherctl: AsyncParsableCommand {
         subcommands: [
             Certs.self, Login.self, WhoAmI.self, ConsumerCommand.self, MerchantCommand.self, StaffCommand.self,
             OperatorCommand.self, ServiceAccountCommand.self, ApiKeyCommand.self, MemberCommand.self,
-            PointsCommand.self, AuditCommand.self,
+            PointsCommand.self, AuditCommand.self, CampaignCommand.self, CouponCommand.self, CodesCommand.self,
         ]
     )
 }

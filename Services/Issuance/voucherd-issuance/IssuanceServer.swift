@@ -1,0 +1,115 @@
+import Foundation
+import GRPCCore
+import IssuanceService
+import Logging
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+import VoucherdModel
+import VoucherdRuntime
+import VoucherdStore
+import XRPC
+
+/// Wires the configuration to the issuance library: the store and its writer, the identity
+/// client (merchants, points, signing keys, issuance's own token), the service, the
+/// interceptors, the XRPC and admin servers, the lock sweeper and readiness, as one
+/// `ServiceGroup`.
+enum IssuanceServer {
+    /// Health checks need no token: load balancers and the demo call them with a certificate only.
+    static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
+
+    /// As identity's: a flash sale's burst of claims from one gateway account must fit under the
+    /// per-principal limit, and the per-device limit stops one phone hammering a claim button.
+    static let rateLimits = RateLimitInterceptor.Configuration(
+        perPrincipal: RateLimit(ratePerSecond: 2_000, burst: 4_000),
+        perDevice: RateLimit(ratePerSecond: 20, burst: 40),
+        perClientAddress: RateLimit(ratePerSecond: 5_000, burst: 10_000)
+    )
+
+    /// Builds every part; nothing listens or connects until the group runs.
+    /// - Throws: ``StartupError`` for a store or certificate that cannot be used.
+    static func makeGroup(settings: IssuanceSettings, registry: PrometheusCollectorRegistry, logger: Logger) throws -> ServiceGroup {
+        let configuration = settings.service
+        let store: VoucherdStore
+        do {
+            let storeConfiguration = StoreConfiguration(
+                directory: URL(fileURLWithPath: configuration.dataDirectory),
+                logger: Logger(label: "voucherd.issuance.store")
+            )
+            store = try VoucherdStore(configuration: storeConfiguration, migrations: IssuanceSchema.migrations)
+        } catch {
+            throw StartupError("cannot open the store in \(configuration.dataDirectory): \(error)")
+        }
+        let writer = GroupCommitWriter(pool: store.pool, metricsDimensions: [("service", "issuance")])
+
+        let identityClient = try IdentityClientService(settings: settings)
+        let token = ServiceToken(client: identityClient.identity, apiKey: settings.apiKey)
+        let peer = IdentityPeer(client: identityClient.identity, token: token)
+        let environment = IssuanceEnvironment(
+            store: store,
+            writer: writer,
+            peers: IssuancePeers(merchants: peer, points: peer),
+            configuration: settings.issuance,
+            callers: PeerCallerIdentity(),
+            logger: Logger(label: "voucherd.issuance")
+        )
+        let service: IssuanceService
+        do {
+            service = try IssuanceService(environment: environment)
+        } catch {
+            throw StartupError("cannot start the issuance service: \(error)")
+        }
+
+        let keySource = IdentitySigningKeys(client: identityClient.identity)
+        let verifier = AccessTokenVerifier(
+            configuration: .init(issuer: settings.tokenIssuer, audience: settings.tokenAudience),
+            keySource: keySource
+        )
+        let interceptors: [any ServerInterceptor] = [
+            CallObservabilityInterceptor(),
+            AuthenticationInterceptor(verifier: verifier, unauthenticatedMethods: Self.healthMethods),
+            RateLimitInterceptor(configuration: Self.rateLimits),
+        ]
+
+        let transport: XRPCServerTransport
+        do {
+            transport = try XRPCServerTransport(
+                host: configuration.listenHost,
+                port: configuration.listenPort,
+                tls: XRPCServerTLS(
+                    certificateChain: .file(path: configuration.tlsCertificate),
+                    privateKey: .file(path: configuration.tlsKey),
+                    trustRoots: .file(path: configuration.tlsTrustRoots)
+                )
+            )
+        } catch {
+            throw StartupError("cannot load the TLS material: \(error)")
+        }
+        let readiness = Readiness()
+        let health = HealthService(initial: .notServing)
+        let xrpc = XRPCServerService(transport: transport, services: [service, health], interceptors: interceptors, readiness: readiness)
+        let admin = AdminServer(host: configuration.adminHost, port: configuration.adminPort, registry: registry, readiness: readiness)
+        let startup = StartupService(
+            xrpc: xrpc, admin: admin, verifier: verifier, keySource: keySource, token: token,
+            identity: settings.identity.description, readiness: readiness, health: health,
+            portsFile: PortsFile(dataDirectory: configuration.dataDirectory), logger: logger
+        )
+        // Stopped in reverse: readiness drops first, the XRPC server drains (its calls still
+        // write and still call identity), the sweeper stops, the admin server closes, the
+        // identity client closes, and the writer commits its queue last.
+        return ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: StoreWriterService(writer: writer), serviceName: "store-writer"),
+                    .init(service: identityClient, serviceName: "identity-client"),
+                    .init(service: admin, serviceName: "admin"),
+                    .init(service: SweeperService(service: service, logger: logger), serviceName: "sweeper"),
+                    .init(service: xrpc, serviceName: "xrpc"),
+                    .init(service: startup, serviceName: "startup"),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+    }
+}
