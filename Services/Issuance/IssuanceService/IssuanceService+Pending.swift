@@ -26,18 +26,4 @@ extension IssuanceService {
     ) async throws -> Voucherd_V1_Coupon {
         throw RPCError(code: .unimplemented, message: "claimCode is not implemented yet.")
     }
-
-    public func exchangePoints(
-        request: Voucherd_V1_ExchangePointsRequest,
-        context: ServerContext
-    ) async throws -> Voucherd_V1_Coupon {
-        throw RPCError(code: .unimplemented, message: "exchangePoints is not implemented yet.")
-    }
-
-    public func refundVoucher(
-        request: Voucherd_V1_RefundVoucherRequest,
-        context: ServerContext
-    ) async throws -> Voucherd_V1_Coupon {
-        throw RPCError(code: .unimplemented, message: "refundVoucher is not implemented yet.")
-    }
 }
