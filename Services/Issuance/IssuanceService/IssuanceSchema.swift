@@ -13,5 +13,6 @@ public enum IssuanceSchema {
         StoreMigration("v2_coupons", migrate: { try v2Coupons($0) }),
         StoreMigration("v3_claim_counters", migrate: { try v3ClaimCounters($0) }),
         StoreMigration("v4_coupon_locks", migrate: { try v4CouponLocks($0) }),
+        StoreMigration("v5_codes", migrate: { try v5Codes($0) }),
     ]
 }
