@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "IssuanceService", targets: ["IssuanceService"]),
         .executable(name: "voucherd-issuance", targets: ["voucherd-issuance"]),
         .executable(name: "voucherctl", targets: ["voucherctl"]),
+        .executable(name: "voucherd-load", targets: ["voucherd-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The transport: GRPCCore's ClientTransport/ServerTransport over XRPC/1. Knows nothing
@@ -213,6 +215,21 @@ let package = Package(
             path: "Clients/voucherctl",
             swiftSettings: swiftSettings
         ),
+        // The load generator: scenarios over XRPC against running services, latency
+        // percentiles from HdrHistogram, a table and JSON.
+        .executableTarget(
+            name: "voucherd-load",
+            dependencies: [
+                "XRPC",
+                "VoucherdModel",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Clients/voucherd-load",
+            swiftSettings: swiftSettings
+        ),
         // Test-only: a child process that writes through the group-commit writer and reports
         // each acknowledged write on stdout, so a test can kill -9 it and check the store.
         .executableTarget(
@@ -359,6 +376,17 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/VoucherdPKITests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VoucherdLoadTests",
+            dependencies: [
+                "voucherd-load",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Tests/VoucherdLoadTests",
             swiftSettings: swiftSettings
         ),
     ]
