@@ -60,6 +60,7 @@ else
 fi
 echo "==> building (${build_flags[*]})"
 swift build "${build_flags[@]}" --product voucherctl
+swift build "${build_flags[@]}" --product voucherd-load
 for service in "${SERVICES[@]}" "${LATE_SERVICES[@]}"; do
   swift build "${build_flags[@]}" --product "voucherd-$service"
 done
@@ -164,7 +165,7 @@ step() {
     echo "step $step_number failed: $title" >&2
     exit 1
   fi
-  python3 -m json.tool "$last" 2>/dev/null || cat "$last"
+  python3 -m json.tool --no-ensure-ascii "$last" 2>/dev/null || cat "$last"
 }
 
 # refused TITLE CODE -- voucherctl ARGS...: the command must fail with that gRPC status.

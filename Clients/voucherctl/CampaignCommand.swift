@@ -17,19 +17,36 @@ struct CampaignCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a draft campaign from a JSON file. Merchant owner/staff and operator.",
             discussion: """
-                The file holds a CreateCampaignRequest in proto3 JSON (field names as in issuance.proto \
-                or lowerCamelCase; 64-bit numbers as numbers or strings), for example \
-                {"merchant_id": "mer_...", "name": "满100减20", "benefit": {"threshold": {"threshold": \
-                {"currency": "CNY", "minor_units": 10000}, "off": {"currency": "CNY", "minor_units": 2000}}}, \
-                "inventory": 1000, ...}. YAML is not supported (no YAML parser is a dependency); \
-                "-" reads standard input.
+                The file holds a CreateCampaignRequest in proto3 JSON or YAML (field names as in \
+                issuance.proto or lowerCamelCase; 64-bit numbers as numbers or strings). A file that \
+                starts with '{' is read as JSON, anything else as YAML (block and flow style, quotes, \
+                comments; no anchors, tags or multiple documents). For example:
+
+                  merchant_id: mer_...
+                  name: 满100减20
+                  distribution: DISTRIBUTION_CLAIM
+                  benefit:
+                    threshold:
+                      threshold: {currency: CNY, minor_units: 10000}
+                      off: {currency: CNY, minor_units: 2000}
+                  rules:
+                    validity: {after_claim: {days: 30}}
+                    inventory: 1000
+
+                "-" reads standard input. Without --idempotency-key or one in the file, a new key is \
+                made and printed: repeat the command with it to retry safely.
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The CreateCampaignRequest JSON file, or - for standard input.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("The CreateCampaignRequest as a JSON or YAML file, or - for standard input.", valueName: "file"))
         var file: String
         @Option(name: .customLong("merchant-id"), help: "Overrides the file's merchant_id.")
         var merchantID: String?
+        @Option(
+            name: .customLong("idempotency-key"),
+            help: "Overrides the file's idempotency_key. Default: the file's, else a new UUID (printed, so a retry can reuse it)."
+        )
+        var idempotencyKey: String?
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
@@ -43,18 +60,18 @@ struct CampaignCommand: AsyncParsableCommand {
                     }
                     data = contents
                 }
-                var request: Voucherd_V1_CreateCampaignRequest
-                do {
-                    request = try Voucherd_V1_CreateCampaignRequest(jsonUTF8Data: data)
-                } catch {
-                    throw CLIError("\(self.file) is not a CreateCampaignRequest in proto3 JSON: \(error)")
-                }
+                var request = try CampaignFile.request(from: data, named: self.file)
                 if let merchantID = self.merchantID { request.merchantID = merchantID }
+                if let key = self.idempotencyKey {
+                    request.idempotencyKey = key
+                } else if request.idempotencyKey.isEmpty {
+                    request.idempotencyKey = UUID().uuidString
+                }
                 let message = request
                 let response = try await IssuanceConnection.authenticated(sessionPath: self.options.sessionPath) { client, metadata in
                     try await client.createCampaign(message, metadata: metadata)
                 }
-                try Output.print(response, format: self.options.format)
+                try Output.print(response, format: self.options.format, title: "idempotency key: \(message.idempotencyKey)")
             }
         }
     }

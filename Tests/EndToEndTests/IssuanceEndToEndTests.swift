@@ -13,10 +13,7 @@ import XRPC
 /// Identity and issuance as real processes: a merchant's campaign, claims over the wire, a
 /// consumer refused on CreateCampaign, and kill -9 of issuance during a claim storm: after the
 /// restart every acknowledged claim exists and issued + remaining == inventory.
-@Suite(
-    "Issuance end to end", .timeLimit(.minutes(5)),
-    .disabled("hung after issuance became ready in its first run (21:50 UTC); not yet diagnosed")
-)
+@Suite("Issuance end to end", .timeLimit(.minutes(5)))
 struct IssuanceEndToEndTests {
     typealias IssuanceClient = Voucherd_V1_Issuance.Client<XRPCClientTransport>
 
@@ -27,17 +24,18 @@ struct IssuanceEndToEndTests {
 
     /// Acknowledged coupon ids, and whether the kill has fired.
     final class Acknowledgements: Sendable {
-        private let state = Mutex<(coupons: [String], killed: Bool)>(([], false))
+        private let state = Mutex<(coupons: [Int: String], killed: Bool)>(([:], false))
         let onThreshold: @Sendable () -> Void
 
         init(onThreshold: @escaping @Sendable () -> Void) { self.onThreshold = onThreshold }
 
         var killed: Bool { self.state.withLock { $0.killed } }
-        var coupons: [String] { self.state.withLock { $0.coupons } }
+        /// Claim index → the coupon its answer named.
+        var coupons: [Int: String] { self.state.withLock { $0.coupons } }
 
-        func record(_ couponID: String) {
+        func record(index: Int, couponID: String) {
             let fire = self.state.withLock { state -> Bool in
-                state.coupons.append(couponID)
+                state.coupons[index] = couponID
                 guard !state.killed, state.coupons.count >= IssuanceEndToEndTests.killAfter else { return false }
                 state.killed = true
                 return true
@@ -65,6 +63,7 @@ struct IssuanceEndToEndTests {
         request.benefit.threshold.off = Self.cny(2_000)
         request.rules.validity.afterClaim.days = 30
         request.rules.inventory = Self.inventory
+        request.idempotencyKey = "e2e-campaign-\(UUID().uuidString)"
         return request
     }
 
@@ -123,7 +122,7 @@ struct IssuanceEndToEndTests {
                                 group.addTask {
                                     guard !acknowledgements.killed else { return }
                                     if let coupon = try? await Self.claim(client, campaignID: id, index: index, token: token) {
-                                        acknowledgements.record(coupon.couponID)
+                                        acknowledgements.record(index: index, couponID: coupon.couponID)
                                     }
                                 }
                             }
@@ -131,8 +130,13 @@ struct IssuanceEndToEndTests {
                             while await group.next() != nil { addNext() }
                         }
                     }
-                } catch {
+                } catch where acknowledgements.killed {
                     // The client may notice the dead connection on shutdown; the record is what counts.
+                } catch {
+                    // Phase 1 failed before the kill: stop issuance, or waiting for its exit hangs.
+                    first.child.signal(SIGKILL)
+                    _ = await first.child.waitForExit()
+                    throw error
                 }
                 let exit = await first.child.waitForExit()
                 #expect(exit.killed && exit.status == SIGKILL, "issuance was not killed: \(exit)")
@@ -144,7 +148,8 @@ struct IssuanceEndToEndTests {
                 let second = try await RunningIssuance.start(fixture, identityPort: identity.xrpcPort, apiKeyFile: keyFile)
                 defer { second.child.signal(SIGTERM) }
                 try await second.withClient(fixture) { client in
-                    for couponID in acknowledged {
+                    #expect(Set(acknowledged.values).count == acknowledged.count, "two claims were answered with one coupon")
+                    for couponID in acknowledged.values {
                         var get = Voucherd_V1_GetCouponRequest()
                         get.couponID = couponID
                         let coupon = try await client.getCoupon(get, metadata: bearer(actors.gatewayToken))
@@ -157,6 +162,15 @@ struct IssuanceEndToEndTests {
                     #expect(stock.issued + stock.remaining == stock.inventory)
                     // The consumer's own claim plus every acknowledged storm claim, at least.
                     #expect(stock.issued >= UInt64(acknowledged.count + 1))
+
+                    // Retried with the same keys after the crash, acknowledged claims return
+                    // their coupon again and issue nothing new.
+                    for (index, couponID) in acknowledged.sorted(by: { $0.key < $1.key }).prefix(50) {
+                        let again = try await Self.claim(client, campaignID: campaignID, index: index, token: actors.gatewayToken)
+                        #expect(again.couponID == couponID, "claim \(index) retried after the crash got another coupon")
+                    }
+                    let after = try await client.getCampaignStock(stockRequest, metadata: bearer(actors.ownerToken))
+                    #expect(after.issued == stock.issued, "retrying acknowledged claims issued more coupons")
                 }
                 let stopped = await second.stop()
                 #expect(stopped.status == 0 && !stopped.killed, "issuance did not drain cleanly: \(stopped.stderr)")

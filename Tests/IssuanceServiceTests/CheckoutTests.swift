@@ -182,8 +182,8 @@ import VoucherdStore
     @Test(arguments: [
         (Principal(subject: "svc-redemption", role: .service), "spiffe://voucherd/gateway"),
         (Principal(subject: "svc-redemption", role: .service), ""),
-        (Fixtures.operator, "spiffe://voucherd/redemption"),
-        (Fixtures.consumer("c1"), "spiffe://voucherd/redemption"),
+        (Fixtures.operator, "spiffe://voucherd/service/redemption"),
+        (Fixtures.consumer("c1"), "spiffe://voucherd/service/redemption"),
     ])
     func onlyRedemptionMayLock(principal: Principal, peer: String) async throws {
         try await withIssuanceService { harness in

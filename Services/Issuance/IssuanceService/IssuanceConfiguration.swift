@@ -11,8 +11,8 @@ public struct IssuanceConfiguration: Sendable, Hashable {
     public var referralCampaignID: String = ""
 
     /// The certificate identities allowed to lock, commit, release and reverse (redemption's).
-    /// Default `["spiffe://voucherd/redemption"]`.
-    public var checkoutCallers: Set<String> = ["spiffe://voucherd/redemption"]
+    /// Default `["spiffe://voucherd/service/redemption"]`.
+    public var checkoutCallers: Set<String> = ["spiffe://voucherd/service/redemption"]
     /// A lock's time-to-live when LockCoupons leaves `ttl_seconds` at 0. Default 120 seconds.
     public var defaultLockSeconds: Int = 120
     /// The longest lock LockCoupons may ask for. Default 900 seconds.

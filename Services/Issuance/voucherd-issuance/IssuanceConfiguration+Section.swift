@@ -16,7 +16,7 @@ extension IssuanceConfiguration {
     ///
     /// ```json
     /// {"issuance": {"default-page-size": 50, "maximum-page-size": 500, "maximum-grant-size": 10000,
-    ///               "referral-campaign-id": "", "checkout-callers": "spiffe://voucherd/redemption",
+    ///               "referral-campaign-id": "", "checkout-callers": "spiffe://voucherd/service/redemption",
     ///               "default-lock-seconds": 120, "maximum-lock-seconds": 900}}
     /// ```
     /// - Parameter section: the `issuance` object, or nil.

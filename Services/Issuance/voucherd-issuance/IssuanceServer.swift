@@ -40,7 +40,8 @@ enum IssuanceServer {
         } catch {
             throw StartupError("cannot open the store in \(configuration.dataDirectory): \(error)")
         }
-        let writer = GroupCommitWriter(pool: store.pool, metricsDimensions: [("service", "issuance")])
+        let writer = GroupCommitWriter(
+            pool: store.pool, maximumBatchSize: settings.writeBatchSize, metricsDimensions: [("service", "issuance")])
 
         let identityClient = try IdentityClientService(settings: settings)
         let token = ServiceToken(client: identityClient.identity, apiKey: settings.apiKey)
@@ -85,6 +86,14 @@ enum IssuanceServer {
         } catch {
             throw StartupError("cannot load the TLS material: \(error)")
         }
+        var relayConfiguration = OutboxRelay.Configuration()
+        // Most of issuance's events are not identity's; larger batches pass over them quickly.
+        relayConfiguration.batchSize = 500
+        let commandRelay = OutboxRelay(
+            store: store, producer: IssuanceEnvironment.producer, destinationName: "identity-commands",
+            destination: IdentityCommandDestination(client: identityClient.identity, token: token, logger: logger),
+            configuration: relayConfiguration
+        )
         let readiness = Readiness()
         let health = HealthService(initial: .notServing)
         let xrpc = XRPCServerService(transport: transport, services: [service, health], interceptors: interceptors, readiness: readiness)
@@ -95,14 +104,16 @@ enum IssuanceServer {
             portsFile: PortsFile(dataDirectory: configuration.dataDirectory), logger: logger
         )
         // Stopped in reverse: readiness drops first, the XRPC server drains (its calls still
-        // write and still call identity), the sweeper stops, the admin server closes, the
-        // identity client closes, and the writer commits its queue last.
+        // write and still call identity), the sweeper stops, the command relay makes its last
+        // pass, the admin server closes, the identity client closes, and the writer commits its
+        // queue last.
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: StoreWriterService(writer: writer), serviceName: "store-writer"),
                     .init(service: identityClient, serviceName: "identity-client"),
                     .init(service: admin, serviceName: "admin"),
+                    .init(service: OutboxRelayService(relay: commandRelay, logger: logger), serviceName: "identity-command-relay"),
                     .init(service: SweeperService(service: service, logger: logger), serviceName: "sweeper"),
                     .init(service: xrpc, serviceName: "xrpc"),
                     .init(service: startup, serviceName: "startup"),

@@ -12,6 +12,7 @@ import VoucherdRuntime
 /// | `token-issuer`        | `VOUCHERD_TOKEN_ISSUER`   | `voucherd-identity` |
 /// | `token-audience`      | `VOUCHERD_TOKEN_AUDIENCE` | `voucherd` |
 /// | `identity-server-name`| `VOUCHERD_IDENTITY_SERVER_NAME` | none: the peer's host is checked |
+/// | `write-batch-size`    | `VOUCHERD_WRITE_BATCH_SIZE` | 128: requests per group commit; 1 turns group commit off |
 /// | `issuance` (file only)| —                         | every policy at its default |
 struct IssuanceSettings: Sendable {
     /// A file holding the API key (one line) of issuance's service account at identity; a file,
@@ -23,7 +24,10 @@ struct IssuanceSettings: Sendable {
     static let tokenAudience = ServiceSetting("token-audience")
     /// The name identity's certificate must carry, when it differs from the peer's host.
     static let identityServerName = ServiceSetting("identity-server-name")
-    static let all = [apiKeyFile, tokenIssuer, tokenAudience, identityServerName]
+    /// The most requests one group commit carries. 1 commits every request alone (one fsync
+    /// each): only for measuring what group commit buys.
+    static let writeBatchSize = ServiceSetting("write-batch-size")
+    static let all = [apiKeyFile, tokenIssuer, tokenAudience, identityServerName, writeBatchSize]
 
     /// The shared keys.
     var service: ServiceConfiguration
@@ -38,6 +42,8 @@ struct IssuanceSettings: Sendable {
     /// The token claims the verifier requires.
     var tokenIssuer: String
     var tokenAudience: String
+    /// Requests per group commit.
+    var writeBatchSize: Int
 
     /// Loads and validates every key.
     /// - Throws: ``ConfigurationError`` naming the key at fault.
@@ -56,6 +62,13 @@ struct IssuanceSettings: Sendable {
             throw ConfigurationError(key: Self.apiKeyFile.name, problem: "required; set --api-key-file or VOUCHERD_API_KEY_FILE")
         }
         let serverName = service.settings[Self.identityServerName.name].flatMap { $0.isEmpty ? nil : $0 }
+        var writeBatchSize = 128
+        if let text = service.settings[Self.writeBatchSize.name] {
+            guard let value = Int(text), (1...10_000).contains(value) else {
+                throw ConfigurationError(key: Self.writeBatchSize.name, problem: "must be an integer from 1 to 10000, got '\(text)'")
+            }
+            writeBatchSize = value
+        }
         return IssuanceSettings(
             service: service,
             issuance: issuance,
@@ -63,7 +76,8 @@ struct IssuanceSettings: Sendable {
             identityServerName: serverName,
             apiKey: try Self.readFirstLine(path),
             tokenIssuer: service.settings[Self.tokenIssuer.name] ?? "voucherd-identity",
-            tokenAudience: service.settings[Self.tokenAudience.name] ?? "voucherd"
+            tokenAudience: service.settings[Self.tokenAudience.name] ?? "voucherd",
+            writeBatchSize: writeBatchSize
         )
     }
 

@@ -19,6 +19,7 @@ enum IssuanceUsage {
           --identity-server-name NAME    VOUCHERD_IDENTITY_SERVER_NAME  none (checks the peer's host)
           --token-issuer NAME            VOUCHERD_TOKEN_ISSUER      voucherd-identity
           --token-audience NAME          VOUCHERD_TOKEN_AUDIENCE    voucherd
+          --write-batch-size N           VOUCHERD_WRITE_BATCH_SIZE  128 requests per group commit (1 = off)
           --log-format json|text         VOUCHERD_LOG_FORMAT        json (text on a terminal)
           --log-level LEVEL              VOUCHERD_LOG_LEVEL         info
           --config FILE                  VOUCHERD_CONFIG            none; its "issuance" object holds the

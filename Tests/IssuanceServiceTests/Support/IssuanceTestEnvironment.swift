@@ -72,7 +72,7 @@ struct IssuanceHarness: Sendable {
     }
 
     /// A call from the redemption service's certificate.
-    static let redemptionContext = context(peer: "spiffe://voucherd/redemption")
+    static let redemptionContext = context(peer: "spiffe://voucherd/service/redemption")
 
     /// Creates and activates a campaign of merchant `m1` (approved), as its owner.
     func activeCampaign(
