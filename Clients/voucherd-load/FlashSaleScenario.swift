@@ -143,6 +143,10 @@ struct FlashSaleScenario: Sendable {
     static func outcome(for error: any Error) -> Outcome? {
         guard let error = error as? RPCError else { return nil }
         switch error.code {
+        // The server's rate limiter also answers RESOURCE_EXHAUSTED, with a retry-after: that
+        // is a refused call, not a sold-out campaign, and must not pass as a fast answer.
+        case .resourceExhausted where error.metadata[stringValues: "retry-after-ms"].first(where: { _ in true }) != nil:
+            return nil
         case .resourceExhausted: return Self.soldOut
         case .failedPrecondition: return Self.limitReached
         default: return nil

@@ -77,6 +77,9 @@ struct FlashSaleVerificationTests {
         #expect(FlashSaleScenario.outcome(for: RPCError(code: .resourceExhausted, message: "")) == FlashSaleScenario.soldOut)
         #expect(FlashSaleScenario.outcome(for: RPCError(code: .failedPrecondition, message: "")) == FlashSaleScenario.limitReached)
         #expect(FlashSaleScenario.outcome(for: RPCError(code: .unauthenticated, message: "")) == nil)
+        // The rate limiter's RESOURCE_EXHAUSTED carries retry-after-ms: a failure, not a sell-out.
+        let limited = RPCError(code: .resourceExhausted, message: "Rate limit exceeded per client address", metadata: ["retry-after-ms": "3"])
+        #expect(FlashSaleScenario.outcome(for: limited) == nil)
         #expect(FlashSaleScenario.outcome(for: CancellationError()) == nil)
     }
 

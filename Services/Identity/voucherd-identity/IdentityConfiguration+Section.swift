@@ -3,7 +3,8 @@ import VoucherdRuntime
 
 extension IdentityConfiguration {
     /// The policy objects the config file's `identity` section may hold.
-    static let sectionKeys: Set<String> = ["tokens", "passwords", "members", "referrals"]
+    /// `rate-limits` is read by IdentitySettings into the rate-limit interceptor's configuration.
+    static let sectionKeys: Set<String> = ["tokens", "passwords", "members", "referrals", RateLimitInterceptor.Configuration.sectionKey]
 
     /// Reads the policies from the config file's `identity` object. Absent objects and keys keep
     /// the library's documented defaults; unknown keys stop the process, so a typo is not

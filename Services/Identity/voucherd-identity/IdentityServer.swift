@@ -76,7 +76,7 @@ enum IdentityServer {
                 verifier: verifier,
                 unauthenticatedMethods: IdentityService.unauthenticatedMethods.union(Self.healthMethods)
             ),
-            RateLimitInterceptor(configuration: Self.rateLimits),
+            RateLimitInterceptor(configuration: settings.rateLimits),
         ]
 
         let transport: XRPCServerTransport

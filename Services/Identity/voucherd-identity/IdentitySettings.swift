@@ -36,6 +36,8 @@ struct IdentitySettings: Sendable {
     var bootstrap: BootstrapOperator?
     /// The extra trusted token keys file, if configured.
     var trustedTokenKeysFile: String?
+    /// The per-principal, per-device and per-address call limits (`identity.rate-limits`).
+    var rateLimits = IdentityServer.rateLimits
 
     /// Loads and validates every key.
     /// - Parameters:
@@ -67,7 +69,9 @@ struct IdentitySettings: Sendable {
             }
             trusted = path
         }
-        return IdentitySettings(service: service, identity: identity, bootstrap: bootstrap, trustedTokenKeysFile: trusted)
+        var settings = IdentitySettings(service: service, identity: identity, bootstrap: bootstrap, trustedTokenKeysFile: trusted)
+        settings.rateLimits = try RateLimitInterceptor.Configuration(section: service.section, defaults: IdentityServer.rateLimits)
+        return settings
     }
 
     /// The first line of the password file, without its line ending.

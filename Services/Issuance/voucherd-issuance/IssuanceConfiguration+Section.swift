@@ -7,6 +7,8 @@ extension IssuanceConfiguration {
     static let sectionKeys: Set<String> = [
         "default-page-size", "maximum-page-size", "maximum-grant-size", "referral-campaign-id",
         "checkout-callers", "default-lock-seconds", "maximum-lock-seconds",
+        // Read by IssuanceSettings into the rate-limit interceptor's configuration.
+        RateLimitInterceptor.Configuration.sectionKey,
     ]
 
     /// Reads the policies from the config file's `issuance` object. Absent keys keep the

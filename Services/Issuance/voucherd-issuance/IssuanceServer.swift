@@ -69,7 +69,7 @@ enum IssuanceServer {
         let interceptors: [any ServerInterceptor] = [
             CallObservabilityInterceptor(),
             AuthenticationInterceptor(verifier: verifier, unauthenticatedMethods: Self.healthMethods),
-            RateLimitInterceptor(configuration: Self.rateLimits),
+            RateLimitInterceptor(configuration: settings.rateLimits),
         ]
 
         let transport: XRPCServerTransport

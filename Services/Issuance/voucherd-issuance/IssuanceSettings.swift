@@ -44,6 +44,8 @@ struct IssuanceSettings: Sendable {
     var tokenAudience: String
     /// Requests per group commit.
     var writeBatchSize: Int
+    /// The per-principal, per-device and per-address call limits (`issuance.rate-limits`).
+    var rateLimits: RateLimitInterceptor.Configuration
 
     /// Loads and validates every key.
     /// - Throws: ``ConfigurationError`` naming the key at fault.
@@ -77,7 +79,8 @@ struct IssuanceSettings: Sendable {
             apiKey: try Self.readFirstLine(path),
             tokenIssuer: service.settings[Self.tokenIssuer.name] ?? "voucherd-identity",
             tokenAudience: service.settings[Self.tokenAudience.name] ?? "voucherd",
-            writeBatchSize: writeBatchSize
+            writeBatchSize: writeBatchSize,
+            rateLimits: try RateLimitInterceptor.Configuration(section: service.section, defaults: IssuanceServer.rateLimits)
         )
     }
 
