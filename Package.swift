@@ -240,6 +240,12 @@ let package = Package(
         ),
         // Test-only: the voucherd.v1.Testing service implementation and certificate fixtures,
         // shared by the XRPC tests and (later) the benchmarks.
+        // One lock around Process.run() for every test target (see ProcessLaunch).
+        .target(
+            name: "ProcessTestSupport",
+            path: "Tests/ProcessTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "XRPCTestSupport",
             dependencies: [
@@ -258,6 +264,7 @@ let package = Package(
             name: "XRPCTests",
             dependencies: [
                 "XRPC",
+                "ProcessTestSupport",
                 "XRPCTestSupport",
                 "VoucherdModel",
                 "VoucherdPKI",
@@ -287,6 +294,7 @@ let package = Package(
             name: "VoucherdStoreTests",
             dependencies: [
                 "VoucherdStore",
+                "ProcessTestSupport",
                 "voucherd-store-crash-probe",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -342,6 +350,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "voucherd-identity",
+                "ProcessTestSupport",
                 "voucherd-issuance",
                 "voucherctl",
                 "VoucherdModel",
@@ -372,6 +381,7 @@ let package = Package(
             name: "VoucherdPKITests",
             dependencies: [
                 "VoucherdPKI",
+                "ProcessTestSupport",
                 "voucherctl",
                 .product(name: "X509", package: "swift-certificates"),
             ],

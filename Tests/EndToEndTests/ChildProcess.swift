@@ -5,11 +5,11 @@ import Darwin
 #endif
 import Dispatch
 import Foundation
+import ProcessTestSupport
 
 /// A child process started from the products directory, with its standard output delivered as
 /// lines (read on a dispatch thread, so the pipe never fills) and its standard error kept.
 final class ChildProcess {
-    private static let launchLock = NSLock()
     let process = Process()
     let name: String
     /// Standard output, line by line, ending when the child closes it.
@@ -41,10 +41,7 @@ final class ChildProcess {
             exitContinuation.yield((process.terminationStatus, process.terminationReason == .uncaughtSignal))
             exitContinuation.finish()
         }
-        // Foundation's Process.run() crashed (a bad memcpy inside run()) when many tests launched
-        // children at the same moment under --parallel; launches are serialised, the children
-        // still run in parallel.
-        try Self.launchLock.withLock { try self.process.run() }
+        try ProcessLaunch.run(self.process)
         try? stdout.fileHandleForWriting.close()
         try? self.stderrPipe.fileHandleForWriting.close()
         if let standardInput { self.stdinPipe.fileHandleForWriting.write(Data(standardInput.utf8)) }

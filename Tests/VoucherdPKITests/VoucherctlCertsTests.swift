@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VoucherdPKI
 import X509
+import ProcessTestSupport
 
 /// What a finished `voucherctl` run printed and how it exited.
 struct VoucherctlRun {
@@ -41,7 +42,7 @@ func runVoucherctl(_ arguments: [String]) throws -> VoucherctlRun {
     let error = Pipe()
     process.standardOutput = output
     process.standardError = error
-    try process.run()
+    try ProcessLaunch.run(process)
     // Read both pipes before waiting, so the child never blocks on a full pipe; its error output
     // is a line or two, far below a pipe's buffer, so reading it second cannot stall the child.
     let outputData = output.fileHandleForReading.readDataToEndOfFile()

@@ -8,6 +8,7 @@ import Foundation
 import GRDB
 import Testing
 import VoucherdStore
+import ProcessTestSupport
 
 @Suite("Durability under kill -9")
 struct CrashProbeTests {
@@ -25,7 +26,7 @@ struct CrashProbeTests {
             process.arguments = [directory.path, "8", "60"]
             let pipe = Pipe()
             process.standardOutput = pipe
-            try process.run()
+            try ProcessLaunch.run(process)
             try? pipe.fileHandleForWriting.close()
 
             let transcript = await Self.readAcks(from: pipe.fileHandleForReading, process: process)

@@ -3,6 +3,7 @@ import Testing
 import VoucherdPKI
 import XRPC
 import XRPCTestSupport
+import ProcessTestSupport
 
 /// Runs `Tests/ProtocolDocClient/xrpc_doc_client.py`, an XRPC/1 client written in Python from
 /// `docs/PROTOCOL.md` alone, against a real server. It shows that the document is enough to
@@ -109,7 +110,7 @@ struct PythonDocClientTests {
         process.standardOutput = stdoutHandle
         process.standardError = stderrHandle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
 
         let limit = ContinuousClock.now.advanced(by: .seconds(60))
         do {
