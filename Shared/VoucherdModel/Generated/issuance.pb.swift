@@ -1457,6 +1457,7 @@ public nonisolated struct Voucherd_V1_RefundVoucherRequest: Sendable {
   public init() {}
 }
 
+/// One coupon to hold: by coupon_id, or by the code a customer shows at the till. Set exactly one.
 public nonisolated struct Voucherd_V1_LockItem: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1473,6 +1474,15 @@ public nonisolated struct Voucherd_V1_LockItem: Sendable {
   public var hasAmount: Bool {self._amount != nil}
   /// Clears the value of `amount`. Subsequent reads from it will return its default value.
   public mutating func clearAmount() {self._amount = nil}
+
+  /// A coupon code as printed or typed (any case, with or without separators). A BEARER code
+  /// holds its coupon for whoever presents it; a FIRST_CLAIMER code only for the consumer who
+  /// claimed it. A code nobody has claimed yet is claimed in the same write (for consumer_id,
+  /// unless the code is BEARER), so one call takes a voucher straight from paper to checkout.
+  /// An unknown code, another consumer's, or one whose campaign issues nothing now answers
+  /// NOT_FOUND naming items[i].code, all alike; a code whose coupon is already used or held for
+  /// another order answers FAILED_PRECONDITION, as by coupon_id (the till must say "used").
+  public var code: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -3822,7 +3832,7 @@ nonisolated extension Voucherd_V1_RefundVoucherRequest: SwiftProtobuf.Message, S
 
 nonisolated extension Voucherd_V1_LockItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LockItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}coupon_id\0\u{1}amount\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}coupon_id\0\u{1}amount\0\u{1}code\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3832,6 +3842,7 @@ nonisolated extension Voucherd_V1_LockItem: SwiftProtobuf.Message, SwiftProtobuf
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.couponID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._amount) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.code) }()
       default: break
       }
     }
@@ -3848,12 +3859,16 @@ nonisolated extension Voucherd_V1_LockItem: SwiftProtobuf.Message, SwiftProtobuf
     try { if let v = self._amount {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Voucherd_V1_LockItem, rhs: Voucherd_V1_LockItem) -> Bool {
     if lhs.couponID != rhs.couponID {return false}
     if lhs._amount != rhs._amount {return false}
+    if lhs.code != rhs.code {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

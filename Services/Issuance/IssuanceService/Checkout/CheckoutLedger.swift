@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import VoucherdModel
 
-/// What each checkout step does to one coupon, inside the step's write. Every change is a
+/// What each checkout step does to one coupon, inside the step's write. Holder guards use the
+/// coupon's own holder (nil for a bearer coupon), not the lock's consumer, who for a bearer
+/// coupon is only whoever presented it. Every change is a
 /// compare-and-set on the coupon's state or balance and on the lock's state, so a lock ends
 /// committed or released, never both (invariant 3), and a single-use coupon is redeemed at most
 /// once (invariant 2).
@@ -15,7 +17,8 @@ enum CheckoutLedger {
         guard let coupon = try CouponRepository.fetch(item.couponID, in: db) else {
             throw IssuanceError.notFound("No coupon '\(item.couponID)'.")
         }
-        guard coupon.consumerID == consumerID else {
+        // A bearer coupon (no holder) is held for whoever presents it.
+        guard coupon.consumerID == nil || coupon.consumerID == consumerID else {
             throw IssuanceError.failedPrecondition("Coupon '\(coupon.id)' is not held by consumer '\(consumerID)'.")
         }
         guard coupon.state == .issued else {
@@ -38,12 +41,12 @@ enum CheckoutLedger {
             guard wanted.minorUnits > 0, wanted.minorUnits <= balance.minorUnits else {
                 throw IssuanceError.failedPrecondition("Coupon '\(coupon.id)' has only \(balance) left.")
             }
-            guard try CouponRepository.debit(coupon.id, holder: consumerID, amount: wanted.minorUnits, now: now.micros, in: db) else {
+            guard try CouponRepository.debit(coupon.id, holder: coupon.consumerID, amount: wanted.minorUnits, now: now.micros, in: db) else {
                 throw IssuanceError.failedPrecondition("Coupon '\(coupon.id)' changed meanwhile.")
             }
             held = wanted
         } else {
-            guard try CouponRepository.changeState(coupon.id, holder: consumerID, from: .issued, to: .locked, now: now.micros, in: db) else {
+            guard try CouponRepository.changeState(coupon.id, holder: coupon.consumerID, from: .issued, to: .locked, now: now.micros, in: db) else {
                 throw IssuanceError.failedPrecondition("Coupon '\(coupon.id)' changed meanwhile.")
             }
         }
@@ -76,12 +79,12 @@ enum CheckoutLedger {
             }
             let after = try Self.coupon(of: lock, in: db)
             if after.balance?.minorUnits == 0,
-                try CouponRepository.changeState(coupon.id, holder: lock.consumerID, from: .issued, to: .redeemed, now: now.micros, in: db)
+                try CouponRepository.changeState(coupon.id, holder: coupon.consumerID, from: .issued, to: .redeemed, now: now.micros, in: db)
             {
                 try CampaignRepository.recordRedeemed(coupon.campaignID, delta: 1, now: now.micros, in: db)
             }
         } else {
-            guard try CouponRepository.changeState(coupon.id, holder: lock.consumerID, from: .locked, to: .redeemed, now: now.micros, in: db),
+            guard try CouponRepository.changeState(coupon.id, holder: coupon.consumerID, from: .locked, to: .redeemed, now: now.micros, in: db),
                 try LockRepository.move(lock, from: .locked, to: .committed, spent: nil, now: now.micros, in: db)
             else {
                 throw IssuanceError.failedPrecondition("Coupon '\(lock.couponID)' changed meanwhile.")
@@ -95,7 +98,8 @@ enum CheckoutLedger {
         if let held = lock.amountMinor {
             try CouponRepository.credit(lock.couponID, amount: held, now: now.micros, in: db)
         } else {
-            guard try CouponRepository.changeState(lock.couponID, holder: lock.consumerID, from: .locked, to: .issued, now: now.micros, in: db) else {
+            let coupon = try Self.coupon(of: lock, in: db)
+            guard try CouponRepository.changeState(coupon.id, holder: coupon.consumerID, from: .locked, to: .issued, now: now.micros, in: db) else {
                 throw IssuanceError.failedPrecondition("Coupon '\(lock.couponID)' changed meanwhile.")
             }
         }
@@ -111,7 +115,7 @@ enum CheckoutLedger {
             try CouponRepository.credit(coupon.id, amount: lock.spentMinor ?? 0, now: now.micros, in: db)
         }
         if coupon.state == .redeemed {
-            guard try CouponRepository.changeState(coupon.id, holder: lock.consumerID, from: .redeemed, to: .issued, now: now.micros, in: db) else {
+            guard try CouponRepository.changeState(coupon.id, holder: coupon.consumerID, from: .redeemed, to: .issued, now: now.micros, in: db) else {
                 throw IssuanceError.failedPrecondition("Coupon '\(lock.couponID)' changed meanwhile.")
             }
             try CampaignRepository.recordRedeemed(coupon.campaignID, delta: -1, now: now.micros, in: db)

@@ -27,12 +27,16 @@ extension IssuanceService {
                 throw IssuanceError.invalidArgument(field: "items", reason: "1 to 50 items")
             }
             var amounts: [Money?] = []
+            var codes: [[String]?] = []
             var seen = Set<String>()
             for (index, item) in request.items.enumerated() {
-                try RequestChecks.id(item.couponID, prefix: "cpn_", field: "items[\(index)].coupon_id")
-                guard seen.insert(item.couponID).inserted else {
-                    throw IssuanceError.invalidArgument(field: "items[\(index)].coupon_id", reason: "listed twice")
+                let candidates = try Self.lockTarget(item, index: index)
+                let key = candidates.map { "code:" + ($0.first ?? "") } ?? item.couponID
+                guard seen.insert(key).inserted else {
+                    throw IssuanceError.invalidArgument(
+                        field: "items[\(index)].\(candidates == nil ? "coupon_id" : "code")", reason: "listed twice")
                 }
+                codes.append(candidates)
                 amounts.append(try Self.positiveAmount(item.amount, isSet: item.hasAmount, field: "items[\(index)].amount"))
             }
             let configuration = self.environment.configuration
@@ -46,7 +50,8 @@ extension IssuanceService {
             let environment = self.environment
             let recorder = ChangeRecorder(environment: environment)
             let actor = try Principal.required().subject
-            let response = try await environment.writer.write { [amounts] db in
+            let claimer = CodeClaimer(recorder: recorder)
+            let response = try await environment.writer.write { [amounts, codes] db in
                 try environment.idempotency.execute(
                     principal: Methods.checkoutPrincipal, method: Methods.lockCoupons, key: request.redemptionID,
                     requestHash: hash, now: now, in: db
@@ -54,7 +59,13 @@ extension IssuanceService {
                     var response = Voucherd_V1_LockCouponsResponse()
                     response.redemptionID = request.redemptionID
                     response.expiresAtMicros = expiresAt
-                    for (item, amount) in zip(request.items, amounts) {
+                    for (index, (item, amount)) in zip(request.items, amounts).enumerated() {
+                        var item = item
+                        if let candidates = codes[index] {
+                            item.couponID = try Self.couponID(
+                                forCode: item.code, candidates: candidates, index: index, consumerID: request.consumerID,
+                                actor: actor, claimer: claimer, now: now, in: db)
+                        }
                         response.locked.append(try CheckoutLedger.hold(
                             item, amount: amount, redemptionID: request.redemptionID, consumerID: request.consumerID,
                             storeID: request.storeID, expiresAt: expiresAt, now: now, in: db))

@@ -32,21 +32,22 @@ enum CouponRepository {
     /// `holder`: the compare-and-set that makes concurrent transfers (and spends) race safely.
     /// - Returns: whether the row changed.
     static func changeState(
-        _ id: String, holder: String, from: CouponState, to: CouponState, now: Int64, in db: Database
+        _ id: String, holder: String?, from: CouponState, to: CouponState, now: Int64, in db: Database
     ) throws -> Bool {
+        // `IS` rather than `=`: a bearer coupon's holder is NULL, and must match a nil holder.
         try db.execute(
-            sql: "UPDATE coupons SET state = ?, updated_at_us = ? WHERE id = ? AND consumer_id = ? AND state = ?",
+            sql: "UPDATE coupons SET state = ?, updated_at_us = ? WHERE id = ? AND consumer_id IS ? AND state = ?",
             arguments: [to.rawValue, now, id, holder, from.rawValue])
         return db.changesCount == 1
     }
 
     /// Takes `amount` off a usable stored-value balance, only if at least that much is left.
     /// - Returns: whether the row changed.
-    static func debit(_ id: String, holder: String, amount: Int64, now: Int64, in db: Database) throws -> Bool {
+    static func debit(_ id: String, holder: String?, amount: Int64, now: Int64, in db: Database) throws -> Bool {
         try db.execute(
             sql: """
                 UPDATE coupons SET balance_minor = balance_minor - ?, updated_at_us = ?
-                WHERE id = ? AND consumer_id = ? AND state = 'issued' AND balance_minor >= ?
+                WHERE id = ? AND consumer_id IS ? AND state = 'issued' AND balance_minor >= ?
                 """,
             arguments: [amount, now, id, holder, amount])
         return db.changesCount == 1
