@@ -165,7 +165,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The issuance service's logic and schema: campaigns, claims, codes, wallets, transfers,
-        // checkout locks. GRPCCore and the store only, no NIO.
+        // checkout locks, the referral reward feed. GRPCCore and the store only, no NIO (Metrics
+        // is the API package alone: the feed's gauges and counters).
         .target(
             name: "IssuanceService",
             dependencies: [
@@ -176,6 +177,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Services/Issuance/IssuanceService",
             swiftSettings: swiftSettings

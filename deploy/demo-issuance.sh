@@ -132,7 +132,47 @@ YAML
   expect "len(d.get('coupons', [])) == 2"
   show -- coupon wallet "${as_bob[@]}"
 
+  referral_reward
   flash_sale
+}
+
+# Alice's referral reward (scenario_identity's three invitees): identity wrote the command to its
+# outbox, and issuance pulls it, but holds it while no referral campaign is configured (the reward
+# is owed, not dropped). The owner creates one, issuance restarts with it in its config file (on
+# the same port, so the sessions' endpoint stays valid), and the reward reaches Alice's wallet.
+referral_reward() {
+  local owner=(--session "$run_dir/owner-session.json") as_alice=(--session "$run_dir/alice-session.json")
+  local alice=${demo_consumers[alice]} file=$run_dir/campaigns/referral.json
+  printf '{"merchant_id": "%s", "name": "Referral reward", "distribution": "DISTRIBUTION_GRANT",
+  "benefit": {"fixed_amount": {"off": {"currency": "%s", "minor_units": 5000}}},
+  "rules": {"validity": {"after_claim": {"days": 30}}, "inventory": 1000}}\n' "$demo_merchant" "$currency" > "$file"
+
+  step "Alice's wallet: no referral coupon yet (no referral campaign is configured)" -- coupon wallet "${as_alice[@]}"
+  expect "not any(c.get('origin') == 'grant' for c in d.get('coupons', []))"
+
+  step "The owner creates the 无门槛 referral reward campaign (granted only)" -- campaign create --file "$file" "${owner[@]}"
+  expect "d['distribution'] == 'DISTRIBUTION_GRANT' and d['status'] == 'CAMPAIGN_STATUS_DRAFT'"
+  local campaign; campaign=$(field "d['campaign_id']")
+  step "The owner activates it" -- campaign activate "$campaign" --reason "referral programme" "${owner[@]}"
+  expect "d['status'] == 'CAMPAIGN_STATUS_ACTIVE'"
+
+  printf '{"issuance": {"referral-campaign-id": "%s"}}\n' "$campaign" > "$run_dir/issuance-config.json"
+  echo
+  echo "==> restarting voucherd-issuance with referral-campaign-id $campaign"
+  stop_service issuance
+  start_service issuance "${xrpc_ports[issuance]}"
+  wait_ready issuance
+
+  # The feed polls identity every second; wait (bounded) for the grant before the checked step.
+  local deadline=$((SECONDS + 30))
+  until "$bin/voucherctl" coupon wallet "${as_alice[@]}" --format json 2>/dev/null \
+      | python3 -c 'import json,sys; sys.exit(0 if any(c.get("campaign_id") == sys.argv[1] for c in json.load(sys.stdin).get("coupons", [])) else 1)' "$campaign"; do
+    [ $SECONDS -lt $deadline ] || break
+    sleep 0.2
+  done
+  step "Alice's wallet now holds her referral reward (issuance pulled the command from identity)" -- coupon wallet "${as_alice[@]}"
+  expect "[(c['origin'], int(c['benefit']['fixed_amount']['off']['minor_units'])) for c in d.get('coupons', []) if c['campaign_id'] == '$campaign'] == [('grant', 5000)]"
+  show -- coupon wallet "${as_alice[@]}"
 }
 
 # The flash sale (抢券) through voucherd-load: it creates and activates a 300-coupon campaign

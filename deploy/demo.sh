@@ -83,19 +83,23 @@ service_args() {
       echo --bootstrap-operator demo-operator --bootstrap-password-file "$run_dir/operator-password"
       ;;
     issuance)
-      # The key file is written by scenario_issuance (the operator creates the account first).
+      # The key file is written by scenario_issuance (the operator creates the account first),
+      # and so is the config file, once the referral campaign exists (issuance is restarted).
       echo --peer "identity=127.0.0.1:${xrpc_ports[identity]}" --api-key-file "$run_dir/issuance-api-key"
+      [ ! -f "$run_dir/issuance-config.json" ] || echo --config "$run_dir/issuance-config.json"
       ;;
   esac
 }
 
+# start_service NAME [PORT]: PORT (default 0, a free one) lets a restarted service keep the
+# endpoint that sessions recorded.
 start_service() {
-  local name=$1 dir=$run_dir/$1
+  local name=$1 dir=$run_dir/$1 port=${2:-0}
   mkdir -p "$dir"
   # shellcheck disable=SC2046
-  "$bin/voucherd-$name" --data-dir "$dir" --listen-port 0 --admin-port 0 \
+  "$bin/voucherd-$name" --data-dir "$dir" --listen-port "$port" --admin-port 0 \
     --tls-certificate "$certs/$name.crt" --tls-key "$certs/$name.key" --tls-trust-roots "$certs/ca.crt" \
-    --log-format json $(service_args "$name") >"$dir/service.log" 2>&1 &
+    --log-format json $(service_args "$name") >>"$dir/service.log" 2>&1 &
   pids[$name]=$!
   echo "==> started voucherd-$name (pid ${pids[$name]}, log $dir/service.log)"
 }
@@ -128,6 +132,16 @@ wait_ready() {
     sleep 0.1
   done
   echo "==> voucherd-$name ready: XRPC 127.0.0.1:${xrpc_ports[$name]}, admin http://127.0.0.1:${admin_ports[$name]}"
+}
+
+# stop_service NAME: SIGTERM and wait; a non-zero exit fails the demo.
+stop_service() {
+  local name=$1 status=0
+  kill -TERM "${pids[$name]}"
+  wait "${pids[$name]}" || status=$?
+  unset "pids[$name]"
+  [ $status -eq 0 ] || { echo "voucherd-$name exited with $status" >&2; tail -n 20 "$run_dir/$name/service.log" >&2; exit 1; }
+  echo "==> voucherd-$name stopped (exit 0)"
 }
 
 stop_services() {
@@ -263,7 +277,7 @@ scenario_identity() {
     demo_consumers[$friend]=$(field "d['consumer']['consumer_id']")
   done
 
-  step "Three invitees: Alice's referral reward is commanded (it waits in identity's outbox for issuance)" -- \
+  step "Three invitees: Alice's referral reward is commanded (in identity's outbox, for issuance to pull)" -- \
     consumer referral "$alice" "${gw[@]}"
   expect "d.get('invitees_registered', 0) == 3 and d.get('rewards_granted', 0) == 1"
 

@@ -47,7 +47,32 @@ public struct Outbox: Sendable {
                 WHERE producer = ? AND sequence > ? ORDER BY sequence LIMIT ?
                 """,
             arguments: [producer, Int64(clamping: sequence), max(0, limit)])
-        return rows.map { row in
+        return Self.events(producer: producer, rows: rows)
+    }
+
+    /// Up to `limit` events of `producer` in the sequence range (`after`, `through`] whose type is
+    /// one of `types` (any type when empty), ascending: what a consumer pulling only some types
+    /// reads. The range bounds how many rows one call may examine, whatever the filter keeps.
+    public func events(
+        producer: String, after: UInt64, through: UInt64, types: Set<String>, limit: Int, in db: Database
+    ) throws -> [OutboxEvent] {
+        guard through > after else { return [] }
+        var sql = """
+            SELECT sequence, type, payload, created_at_us FROM store_outbox
+            WHERE producer = ? AND sequence > ? AND sequence <= ?
+            """
+        var arguments: StatementArguments = [producer, Int64(clamping: after), Int64(clamping: through)]
+        if !types.isEmpty {
+            sql += " AND type IN (\(databaseQuestionMarks(count: types.count)))"
+            arguments += StatementArguments(types.sorted())
+        }
+        sql += " ORDER BY sequence LIMIT ?"
+        arguments += [max(0, limit)]
+        return Self.events(producer: producer, rows: try Row.fetchAll(db, sql: sql, arguments: arguments))
+    }
+
+    private static func events(producer: String, rows: [Row]) -> [OutboxEvent] {
+        rows.map { row in
             let sequence: Int64 = row["sequence"]
             let createdAt: Int64 = row["created_at_us"]
             return OutboxEvent(

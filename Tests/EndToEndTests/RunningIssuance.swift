@@ -3,11 +3,15 @@ import GRPCCore
 import VoucherdModel
 import VoucherdPKI
 import XRPC
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// A started `voucherd-issuance`, ready (its `ready` log line is the signal, as for identity).
 struct RunningIssuance {
     let child: ChildProcess
     let xrpcPort: Int
+    let adminPort: Int
 
     /// Adds issuance's certificate to the fixture's CA (reused) and writes its API key file.
     /// - Returns: the API key file.
@@ -21,9 +25,10 @@ struct RunningIssuance {
         return file
     }
 
-    /// Starts issuance on the fixture's directory, talking to identity at `identityPort`.
+    /// Starts issuance on the fixture's directory, talking to identity at `identityPort`, with
+    /// `extra` arguments (such as `--config`).
     /// - Throws: ``E2EError`` with the output if it exits before it is ready.
-    static func start(_ fixture: IdentityFixture, identityPort: Int, apiKeyFile: URL) async throws -> RunningIssuance {
+    static func start(_ fixture: IdentityFixture, identityPort: Int, apiKeyFile: URL, extra: [String] = []) async throws -> RunningIssuance {
         let certs = fixture.certs
         let child = try ChildProcess("voucherd-issuance", arguments: [
             "--data-dir", fixture.directory.appendingPathComponent("issuance").path,
@@ -34,17 +39,19 @@ struct RunningIssuance {
             "--log-format", "json",
             "--peer", "identity=127.0.0.1:\(identityPort)",
             "--api-key-file", apiKeyFile.path,
-        ])
+        ] + extra)
         var seen: [String] = []
         for await line in child.lines {
             seen.append(line)
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                 object["message"] as? String == "ready"
             else { continue }
-            guard let xrpc = (object["xrpc_port"] as? String).flatMap(Int.init) else {
+            guard let xrpc = (object["xrpc_port"] as? String).flatMap(Int.init),
+                let admin = (object["admin_port"] as? String).flatMap(Int.init)
+            else {
                 throw E2EError("ready line without ports: \(line)")
             }
-            return RunningIssuance(child: child, xrpcPort: xrpc)
+            return RunningIssuance(child: child, xrpcPort: xrpc, adminPort: admin)
         }
         let exit = await child.waitForExit()
         throw E2EError("voucherd-issuance exited (\(exit.status)) before ready:\n\(seen.joined(separator: "\n"))\n\(exit.stderr)")
@@ -54,6 +61,16 @@ struct RunningIssuance {
     func stop() async -> (status: Int32, killed: Bool, stderr: String) {
         self.child.signal(SIGTERM)
         return await self.child.waitForExit()
+    }
+
+    /// The value of an unlabelled metric on the admin port's `/metrics`, nil while it is absent.
+    func metric(_ name: String) async throws -> Double? {
+        let url = URL(string: "http://127.0.0.1:\(self.adminPort)/metrics")!
+        let (data, _) = try await URLSession.shared.data(from: url)
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
     }
 
     /// Runs `body` with an issuance client, presenting `client`'s certificate.

@@ -60,4 +60,30 @@ struct OutboxTests {
             }
         }
     }
+
+    @Test("a range read filters by type, stays in its producer and its range")
+    func rangeReadFiltersByType() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try openStore(in: directory)
+            let outbox = Outbox()
+            try await store.pool.write { db in
+                for type in ["a", "b", "a", "c", "a"] {
+                    try outbox.append(producer: "p", type: type, payload: Data(type.utf8), in: db)
+                }
+                try outbox.append(producer: "other", type: "a", payload: Data(), in: db)
+            }
+            let read = { (after: UInt64, through: UInt64, types: Set<String>, limit: Int) in
+                try await store.pool.read { db in
+                    try outbox.events(producer: "p", after: after, through: through, types: types, limit: limit, in: db).map(\.sequence)
+                }
+            }
+            #expect(try await read(0, 5, ["a"], 10) == [1, 3, 5])
+            #expect(try await read(0, 5, ["b", "c"], 10) == [2, 4])
+            #expect(try await read(0, 5, [], 10) == [1, 2, 3, 4, 5])
+            #expect(try await read(1, 4, ["a"], 10) == [3])
+            #expect(try await read(0, 5, ["a"], 2) == [1, 3])
+            #expect(try await read(5, 5, [], 10).isEmpty)
+            #expect(try await read(4, 2, [], 10).isEmpty)
+        }
+    }
 }

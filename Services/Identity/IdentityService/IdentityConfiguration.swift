@@ -9,17 +9,28 @@ public struct IdentityConfiguration: Sendable, Hashable {
     public var members: MemberPolicy
     /// The referral programme.
     public var referrals: ReferralPolicy
+    /// The certificate identities (first URI SAN) allowed to call ReadOutbox, with a service or
+    /// operator token. Default issuance's and analytics', the names `voucherctl certs init`
+    /// gives; an operator reading the outbox by hand needs its certificate added here.
+    public var outboxReaders: Set<String>
+
+    /// The default ``outboxReaders``.
+    public static let defaultOutboxReaders: Set<String> = [
+        "spiffe://voucherd/service/issuance", "spiffe://voucherd/service/analytics",
+    ]
 
     /// Creates a configuration; every part defaults to its documented defaults.
     public init(
         tokens: TokenPolicy = TokenPolicy(),
         passwords: PasswordPolicy = PasswordPolicy(),
         members: MemberPolicy = MemberPolicy(),
-        referrals: ReferralPolicy = ReferralPolicy()
+        referrals: ReferralPolicy = ReferralPolicy(),
+        outboxReaders: Set<String> = IdentityConfiguration.defaultOutboxReaders
     ) {
         self.tokens = tokens
         self.passwords = passwords
         self.members = members
         self.referrals = referrals
+        self.outboxReaders = outboxReaders
     }
 }

@@ -14,6 +14,9 @@ public struct IdentityEnvironment: Sendable {
     public let writer: GroupCommitWriter
     /// The service's policies.
     public let configuration: IdentityConfiguration
+    /// Who is calling, by certificate: ReadOutbox admits only
+    /// ``IdentityConfiguration/outboxReaders``.
+    public let callers: any CallerIdentityResolver
     /// The wall clock; tests inject their own.
     public let now: @Sendable () -> Date
     /// For the service's own log lines (call context is added by the runtime).
@@ -30,18 +33,22 @@ public struct IdentityEnvironment: Sendable {
     ///   - store: the migrated store.
     ///   - writer: the store's group-commit writer.
     ///   - configuration: the service's policies.
+    ///   - callers: the certificate identity of a call; the default knows none (ReadOutbox
+    ///     then refuses everyone).
     ///   - logger: the service's logger.
     ///   - now: the clock.
     public init(
         store: VoucherdStore,
         writer: GroupCommitWriter,
         configuration: IdentityConfiguration = IdentityConfiguration(),
+        callers: any CallerIdentityResolver = NoCallerIdentity(),
         logger: Logger = Logger(label: "voucherd.identity"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.writer = writer
         self.configuration = configuration
+        self.callers = callers
         self.logger = logger
         self.now = now
         self.idempotency = IdempotencyStore()

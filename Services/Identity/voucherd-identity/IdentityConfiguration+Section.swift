@@ -1,14 +1,18 @@
+import Foundation
 import IdentityService
 import VoucherdRuntime
 
 extension IdentityConfiguration {
-    /// The policy objects the config file's `identity` section may hold.
+    /// The policy objects (and `outbox-readers`) the config file's `identity` section may hold.
     /// `rate-limits` is read by IdentitySettings into the rate-limit interceptor's configuration.
-    static let sectionKeys: Set<String> = ["tokens", "passwords", "members", "referrals", RateLimitInterceptor.Configuration.sectionKey]
+    static let sectionKeys: Set<String> = [
+        "tokens", "passwords", "members", "referrals", "outbox-readers", RateLimitInterceptor.Configuration.sectionKey,
+    ]
 
     /// Reads the policies from the config file's `identity` object. Absent objects and keys keep
     /// the library's documented defaults; unknown keys stop the process, so a typo is not
-    /// silently ignored. Durations are whole seconds.
+    /// silently ignored. Durations are whole seconds. `outbox-readers` is a comma-separated list
+    /// of certificate identities (the section reader has no arrays) allowed to call ReadOutbox.
     ///
     /// ```json
     /// {"identity": {
@@ -20,7 +24,8 @@ extension IdentityConfiguration {
     ///   "members": {"currency": "CNY", "silver-spend-minor-units": 100000, "silver-points": 5000,
     ///               "gold-spend-minor-units": 500000, "gold-points": 20000},
     ///   "referrals": {"threshold": 3, "reward-minor-units": 5000, "reward-currency": "CNY",
-    ///                 "campaign-id": ""}}}
+    ///                 "campaign-id": ""},
+    ///   "outbox-readers": "spiffe://voucherd/service/issuance,spiffe://voucherd/service/analytics"}}
     /// ```
     /// - Parameter section: the `identity` object, or nil.
     /// - Throws: ``ConfigurationError`` naming the key path, such as `identity.tokens.issuer`.
@@ -60,6 +65,9 @@ extension IdentityConfiguration {
             if let value = try referrals.integer("reward-minor-units", in: 1...Int64.max) { self.referrals.rewardMinorUnits = value }
             self.referrals.rewardCurrency = try referrals.string("reward-currency") ?? self.referrals.rewardCurrency
             self.referrals.campaignID = try referrals.string("campaign-id") ?? self.referrals.campaignID
+        }
+        if let readers = try section.string("outbox-readers") {
+            self.outboxReaders = Set(readers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
     }
 }

@@ -13,8 +13,8 @@ import XRPC
 /// Wires the configuration to the identity library: the store and its writer, the service, the
 /// interceptors, the XRPC and admin servers, maintenance and readiness, as one `ServiceGroup`.
 ///
-/// No outbox relay runs yet: the events identity writes (referral rewards for issuance, changes
-/// for analytics) stay in its outbox until those services exist and a relay is added here.
+/// No outbox relay runs here: the services that consume identity's events and commands (issuance
+/// for referral rewards) pull them with ReadOutbox, so identity needs no other service's address.
 enum IdentityServer {
     /// Health checks need no token: load balancers and the demo call them with a certificate only.
     static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
@@ -51,6 +51,7 @@ enum IdentityServer {
             store: store,
             writer: writer,
             configuration: settings.identity,
+            callers: PeerCallerIdentity(),
             logger: Logger(label: "voucherd.identity")
         )
         let service: IdentityService

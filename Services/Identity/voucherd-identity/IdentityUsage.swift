@@ -19,6 +19,7 @@ enum IdentityUsage {
           --trusted-token-keys FILE      VOUCHERD_TRUSTED_TOKEN_KEYS       none (extra JWKS public keys)
           --config FILE                  VOUCHERD_CONFIG            none; its "identity" object holds
                                                                     the tokens/passwords/members/referrals policies
+                                                                    and outbox-readers (who may call ReadOutbox)
 
         Once ready it logs "ready" with xrpc_port and admin_port and writes <data-dir>/ports.json.
         SIGTERM or SIGINT drains and exits 0. Configuration errors exit 2, other start-up errors 1.

@@ -12,8 +12,8 @@ import XRPC
 
 /// Wires the configuration to the issuance library: the store and its writer, the identity
 /// client (merchants, points, signing keys, issuance's own token), the service, the
-/// interceptors, the XRPC and admin servers, the lock sweeper and readiness, as one
-/// `ServiceGroup`.
+/// interceptors, the XRPC and admin servers, the lock sweeper, the command relay to identity,
+/// the referral reward feed from identity, and readiness, as one `ServiceGroup`.
 enum IssuanceServer {
     /// Health checks need no token: load balancers and the demo call them with a certificate only.
     static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
@@ -94,6 +94,11 @@ enum IssuanceServer {
             destination: IdentityCommandDestination(client: identityClient.identity, token: token, logger: logger),
             configuration: relayConfiguration
         )
+        // Issuance pulls identity's referral reward commands (identity does not push), so
+        // identity needs no address of issuance.
+        let referralFeed = ReferralRewardFeed(
+            service: service, source: IdentityOutboxSource(client: identityClient.identity, token: token),
+            logger: logger)
         let readiness = Readiness()
         let health = HealthService(initial: .notServing)
         let xrpc = XRPCServerService(transport: transport, services: [service, health], interceptors: interceptors, readiness: readiness)
@@ -104,9 +109,9 @@ enum IssuanceServer {
             portsFile: PortsFile(dataDirectory: configuration.dataDirectory), logger: logger
         )
         // Stopped in reverse: readiness drops first, the XRPC server drains (its calls still
-        // write and still call identity), the sweeper stops, the command relay makes its last
-        // pass, the admin server closes, the identity client closes, and the writer commits its
-        // queue last.
+        // write and still call identity), the referral feed stops (after the grant in hand), the
+        // sweeper stops, the command relay makes its last pass, the admin server closes, the
+        // identity client closes, and the writer commits its queue last.
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
@@ -115,6 +120,7 @@ enum IssuanceServer {
                     .init(service: admin, serviceName: "admin"),
                     .init(service: OutboxRelayService(relay: commandRelay, logger: logger), serviceName: "identity-command-relay"),
                     .init(service: SweeperService(service: service, logger: logger), serviceName: "sweeper"),
+                    .init(service: ReferralRewardFeedService(feed: referralFeed), serviceName: "referral-reward-feed"),
                     .init(service: xrpc, serviceName: "xrpc"),
                     .init(service: startup, serviceName: "startup"),
                 ],

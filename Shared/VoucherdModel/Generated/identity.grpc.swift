@@ -450,6 +450,19 @@ public enum Voucherd_V1_Identity: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ReadOutbox" metadata.
+        public enum ReadOutbox: Sendable {
+            /// Request type for "ReadOutbox".
+            public typealias Input = Voucherd_V1_ReadOutboxRequest
+            /// Response type for "ReadOutbox".
+            public typealias Output = Voucherd_V1_ReadOutboxResponse
+            /// Descriptor for "ReadOutbox".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "voucherd.v1.Identity"),
+                method: "ReadOutbox",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "voucherd.v1.Identity" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Login.descriptor,
@@ -483,7 +496,8 @@ public enum Voucherd_V1_Identity: Sendable {
             ListConsents.descriptor,
             ExportConsumerData.descriptor,
             EraseConsumer.descriptor,
-            VerifyAuditLog.descriptor
+            VerifyAuditLog.descriptor,
+            ReadOutbox.descriptor
         ]
     }
 }
@@ -1102,6 +1116,29 @@ extension Voucherd_V1_Identity {
             request: GRPCCore.StreamingServerRequest<Voucherd_V1_VerifyAuditLogRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Voucherd_V1_VerifyAuditLogResponse>
+
+        /// Handle the "ReadOutbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Identity's outbox (its events and its commands for other services), oldest first, for the
+        /// > services that consume them: they pull, so identity never needs their addresses. Service or
+        /// > operator role, and the call's certificate identity (first URI SAN) must be in identity's
+        /// > `outbox-readers` list (default issuance and analytics); otherwise PERMISSION_DENIED. A bad
+        /// > limit or type filter is INVALID_ARGUMENT. Reading changes nothing: each reader keeps its own
+        /// > position (the last sequence it applied) and may re-read.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Voucherd_V1_ReadOutboxRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Voucherd_V1_ReadOutboxResponse` messages.
+        func readOutbox(
+            request: GRPCCore.StreamingServerRequest<Voucherd_V1_ReadOutboxRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Voucherd_V1_ReadOutboxResponse>
     }
 
     /// Service protocol for the "voucherd.v1.Identity" service.
@@ -1704,6 +1741,29 @@ extension Voucherd_V1_Identity {
             request: GRPCCore.ServerRequest<Voucherd_V1_VerifyAuditLogRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Voucherd_V1_VerifyAuditLogResponse>
+
+        /// Handle the "ReadOutbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Identity's outbox (its events and its commands for other services), oldest first, for the
+        /// > services that consume them: they pull, so identity never needs their addresses. Service or
+        /// > operator role, and the call's certificate identity (first URI SAN) must be in identity's
+        /// > `outbox-readers` list (default issuance and analytics); otherwise PERMISSION_DENIED. A bad
+        /// > limit or type filter is INVALID_ARGUMENT. Reading changes nothing: each reader keeps its own
+        /// > position (the last sequence it applied) and may re-read.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Voucherd_V1_ReadOutboxRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Voucherd_V1_ReadOutboxResponse` message.
+        func readOutbox(
+            request: GRPCCore.ServerRequest<Voucherd_V1_ReadOutboxRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Voucherd_V1_ReadOutboxResponse>
     }
 
     /// Simple service protocol for the "voucherd.v1.Identity" service.
@@ -2304,6 +2364,29 @@ extension Voucherd_V1_Identity {
             request: Voucherd_V1_VerifyAuditLogRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Voucherd_V1_VerifyAuditLogResponse
+
+        /// Handle the "ReadOutbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Identity's outbox (its events and its commands for other services), oldest first, for the
+        /// > services that consume them: they pull, so identity never needs their addresses. Service or
+        /// > operator role, and the call's certificate identity (first URI SAN) must be in identity's
+        /// > `outbox-readers` list (default issuance and analytics); otherwise PERMISSION_DENIED. A bad
+        /// > limit or type filter is INVALID_ARGUMENT. Reading changes nothing: each reader keeps its own
+        /// > position (the last sequence it applied) and may re-read.
+        ///
+        /// - Parameters:
+        ///   - request: A `Voucherd_V1_ReadOutboxRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Voucherd_V1_ReadOutboxResponse` to respond with.
+        func readOutbox(
+            request: Voucherd_V1_ReadOutboxRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Voucherd_V1_ReadOutboxResponse
     }
 }
 
@@ -2663,6 +2746,17 @@ extension Voucherd_V1_Identity.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Voucherd_V1_Identity.Method.ReadOutbox.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Voucherd_V1_ReadOutboxRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Voucherd_V1_ReadOutboxResponse>(),
+            handler: { request, context in
+                try await self.readOutbox(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -3015,6 +3109,17 @@ extension Voucherd_V1_Identity.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Voucherd_V1_VerifyAuditLogResponse> {
         let response = try await self.verifyAuditLog(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func readOutbox(
+        request: GRPCCore.StreamingServerRequest<Voucherd_V1_ReadOutboxRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Voucherd_V1_ReadOutboxResponse> {
+        let response = try await self.readOutbox(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -3434,6 +3539,19 @@ extension Voucherd_V1_Identity.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Voucherd_V1_VerifyAuditLogResponse> {
         return GRPCCore.ServerResponse<Voucherd_V1_VerifyAuditLogResponse>(
             message: try await self.verifyAuditLog(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func readOutbox(
+        request: GRPCCore.ServerRequest<Voucherd_V1_ReadOutboxRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Voucherd_V1_ReadOutboxResponse> {
+        return GRPCCore.ServerResponse<Voucherd_V1_ReadOutboxResponse>(
+            message: try await self.readOutbox(
                 request: request.message,
                 context: context
             ),
@@ -4202,6 +4320,34 @@ extension Voucherd_V1_Identity {
             deserializer: some GRPCCore.MessageDeserializer<Voucherd_V1_VerifyAuditLogResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Voucherd_V1_VerifyAuditLogResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReadOutbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Identity's outbox (its events and its commands for other services), oldest first, for the
+        /// > services that consume them: they pull, so identity never needs their addresses. Service or
+        /// > operator role, and the call's certificate identity (first URI SAN) must be in identity's
+        /// > `outbox-readers` list (default issuance and analytics); otherwise PERMISSION_DENIED. A bad
+        /// > limit or type filter is INVALID_ARGUMENT. Reading changes nothing: each reader keeps its own
+        /// > position (the last sequence it applied) and may re-read.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Voucherd_V1_ReadOutboxRequest` message.
+        ///   - serializer: A serializer for `Voucherd_V1_ReadOutboxRequest` messages.
+        ///   - deserializer: A deserializer for `Voucherd_V1_ReadOutboxResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func readOutbox<Result>(
+            request: GRPCCore.ClientRequest<Voucherd_V1_ReadOutboxRequest>,
+            serializer: some GRPCCore.MessageSerializer<Voucherd_V1_ReadOutboxRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Voucherd_V1_ReadOutboxResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Voucherd_V1_ReadOutboxResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -5325,6 +5471,45 @@ extension Voucherd_V1_Identity {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ReadOutbox" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Identity's outbox (its events and its commands for other services), oldest first, for the
+        /// > services that consume them: they pull, so identity never needs their addresses. Service or
+        /// > operator role, and the call's certificate identity (first URI SAN) must be in identity's
+        /// > `outbox-readers` list (default issuance and analytics); otherwise PERMISSION_DENIED. A bad
+        /// > limit or type filter is INVALID_ARGUMENT. Reading changes nothing: each reader keeps its own
+        /// > position (the last sequence it applied) and may re-read.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Voucherd_V1_ReadOutboxRequest` message.
+        ///   - serializer: A serializer for `Voucherd_V1_ReadOutboxRequest` messages.
+        ///   - deserializer: A deserializer for `Voucherd_V1_ReadOutboxResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func readOutbox<Result>(
+            request: GRPCCore.ClientRequest<Voucherd_V1_ReadOutboxRequest>,
+            serializer: some GRPCCore.MessageSerializer<Voucherd_V1_ReadOutboxRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Voucherd_V1_ReadOutboxResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Voucherd_V1_ReadOutboxResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Voucherd_V1_Identity.Method.ReadOutbox.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -6271,6 +6456,40 @@ extension Voucherd_V1_Identity.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Voucherd_V1_VerifyAuditLogRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Voucherd_V1_VerifyAuditLogResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReadOutbox" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Identity's outbox (its events and its commands for other services), oldest first, for the
+    /// > services that consume them: they pull, so identity never needs their addresses. Service or
+    /// > operator role, and the call's certificate identity (first URI SAN) must be in identity's
+    /// > `outbox-readers` list (default issuance and analytics); otherwise PERMISSION_DENIED. A bad
+    /// > limit or type filter is INVALID_ARGUMENT. Reading changes nothing: each reader keeps its own
+    /// > position (the last sequence it applied) and may re-read.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Voucherd_V1_ReadOutboxRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func readOutbox<Result>(
+        request: GRPCCore.ClientRequest<Voucherd_V1_ReadOutboxRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Voucherd_V1_ReadOutboxResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.readOutbox(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Voucherd_V1_ReadOutboxRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Voucherd_V1_ReadOutboxResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -7347,6 +7566,44 @@ extension Voucherd_V1_Identity.ClientProtocol {
             metadata: metadata
         )
         return try await self.verifyAuditLog(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReadOutbox" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Identity's outbox (its events and its commands for other services), oldest first, for the
+    /// > services that consume them: they pull, so identity never needs their addresses. Service or
+    /// > operator role, and the call's certificate identity (first URI SAN) must be in identity's
+    /// > `outbox-readers` list (default issuance and analytics); otherwise PERMISSION_DENIED. A bad
+    /// > limit or type filter is INVALID_ARGUMENT. Reading changes nothing: each reader keeps its own
+    /// > position (the last sequence it applied) and may re-read.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func readOutbox<Result>(
+        _ message: Voucherd_V1_ReadOutboxRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Voucherd_V1_ReadOutboxResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Voucherd_V1_ReadOutboxRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.readOutbox(
             request: request,
             options: options,
             onResponse: handleResponse

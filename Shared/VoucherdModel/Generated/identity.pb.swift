@@ -1337,6 +1337,70 @@ public nonisolated struct Voucherd_V1_VerifyAuditLogResponse: Sendable {
   public init() {}
 }
 
+/// Sequences are identity's outbox numbering: 1, 2, 3, ... without gaps, in commit order (one
+/// writer), so a reader that continues after the last sequence it saw never misses a record.
+public nonisolated struct Voucherd_V1_ReadOutboxRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Records with a greater sequence are returned; 0 reads from the first.
+  public var afterSequence: UInt64 = 0
+
+  /// The most records returned: 1-1000; 0 means 100.
+  public var limit: UInt32 = 0
+
+  /// Only records of these types, such as "issuance.grant_referral_reward"; empty means all.
+  /// At most 20 types, each 1-128 characters.
+  public var types: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Voucherd_V1_OutboxRecord: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sequence: UInt64 = 0
+
+  /// Dotted name: an event ("identity.consumer.registered", payload DomainEvent) or a command for
+  /// another service ("issuance.grant_referral_reward", payload ReferralRewardCommand).
+  public var type: String = String()
+
+  /// The serialized message the type names.
+  public var payload: Data = Data()
+
+  public var createdAtMicros: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Voucherd_V1_ReadOutboxResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Ascending by sequence.
+  public var records: [Voucherd_V1_OutboxRecord] = []
+
+  /// The highest sequence examined: a reader continues after it even when the type filter kept
+  /// nothing. Never less than after_sequence. One call examines a bounded range, so a reader with
+  /// a filter may get an empty page with scanned_through < last_sequence: it calls again at once.
+  public var scannedThrough: UInt64 = 0
+
+  /// Identity's newest sequence (0 when its outbox is empty), so a reader can report its lag.
+  public var lastSequence: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "voucherd.v1"
@@ -3897,6 +3961,131 @@ nonisolated extension Voucherd_V1_VerifyAuditLogResponse: SwiftProtobuf.Message,
     if lhs.valid != rhs.valid {return false}
     if lhs.entries != rhs.entries {return false}
     if lhs.firstInvalidSequence != rhs.firstInvalidSequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Voucherd_V1_ReadOutboxRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReadOutboxRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_sequence\0\u{1}limit\0\u{1}types\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.afterSequence) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.limit) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.types) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.afterSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.afterSequence, fieldNumber: 1)
+    }
+    if self.limit != 0 {
+      try visitor.visitSingularUInt32Field(value: self.limit, fieldNumber: 2)
+    }
+    if !self.types.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.types, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Voucherd_V1_ReadOutboxRequest, rhs: Voucherd_V1_ReadOutboxRequest) -> Bool {
+    if lhs.afterSequence != rhs.afterSequence {return false}
+    if lhs.limit != rhs.limit {return false}
+    if lhs.types != rhs.types {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Voucherd_V1_OutboxRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OutboxRecord"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}type\0\u{1}payload\0\u{3}created_at_micros\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.type) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.payload) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.createdAtMicros) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    if !self.type.isEmpty {
+      try visitor.visitSingularStringField(value: self.type, fieldNumber: 2)
+    }
+    if !self.payload.isEmpty {
+      try visitor.visitSingularBytesField(value: self.payload, fieldNumber: 3)
+    }
+    if self.createdAtMicros != 0 {
+      try visitor.visitSingularInt64Field(value: self.createdAtMicros, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Voucherd_V1_OutboxRecord, rhs: Voucherd_V1_OutboxRecord) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.payload != rhs.payload {return false}
+    if lhs.createdAtMicros != rhs.createdAtMicros {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Voucherd_V1_ReadOutboxResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReadOutboxResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}records\0\u{3}scanned_through\0\u{3}last_sequence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.records) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.scannedThrough) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.lastSequence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.records.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.records, fieldNumber: 1)
+    }
+    if self.scannedThrough != 0 {
+      try visitor.visitSingularUInt64Field(value: self.scannedThrough, fieldNumber: 2)
+    }
+    if self.lastSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.lastSequence, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Voucherd_V1_ReadOutboxResponse, rhs: Voucherd_V1_ReadOutboxResponse) -> Bool {
+    if lhs.records != rhs.records {return false}
+    if lhs.scannedThrough != rhs.scannedThrough {return false}
+    if lhs.lastSequence != rhs.lastSequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

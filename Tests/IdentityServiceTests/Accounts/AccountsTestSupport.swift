@@ -10,12 +10,16 @@ let cheapConfiguration = IdentityConfiguration(passwords: PasswordPolicy(iterati
 
 let strongPassword = "correct horse battery staple"
 
-/// A server context for calling handlers directly.
-func context(_ method: String = "Test") -> ServerContext {
+/// A server context for calling handlers directly; `peer` is the caller's certificate identity
+/// as ``RemotePeerIdentity`` reads it ("in-process": none).
+func context(_ method: String = "Test", peer: String = "in-process") -> ServerContext {
     ServerContext(
         descriptor: MethodDescriptor(fullyQualifiedService: "voucherd.v1.Identity", method: method),
-        remotePeer: "in-process", localPeer: "in-process", cancellation: ServerContext.RPCCancellationHandle())
+        remotePeer: peer, localPeer: "in-process", cancellation: ServerContext.RPCCancellationHandle())
 }
+
+/// Issuance's certificate identity, an outbox reader by default.
+let issuancePeer = "spiffe://voucherd/service/issuance"
 
 enum TestPrincipals {
     static let `operator` = Principal(subject: "acc_operator0000000000", role: .operator)

@@ -4,7 +4,7 @@ import GRPCCore
 import Testing
 import VoucherdModel
 
-/// Every accounts method called by every kind of caller.
+/// Every accounts and operations method called by every kind of caller.
 @Suite struct AuthorizationMatrixTests {
     /// The callers: each role, and nobody.
     enum Caller: String, CaseIterable, Sendable {
@@ -27,6 +27,7 @@ import VoucherdModel
         case login, exchangeApiKey, refreshToken, revokeRefreshToken, issueConsumerToken, getSigningKeys
         case rotateSigningKey, whoAmI, createMerchant, reviewMerchant, getMerchant, listMerchants
         case createStaff, createOperator, createServiceAccount, createApiKey, revokeApiKey, verifyAuditLog
+        case readOutbox
 
         /// Who may call it; nil means no token needed.
         var allowed: Set<Caller>? {
@@ -37,6 +38,9 @@ import VoucherdModel
             case .createMerchant, .listMerchants: [.operator, .service]
             case .getMerchant: [.operator, .service, .merchant, .merchantStaff]
             case .createStaff: [.operator, .merchant]
+            // Called from issuance's certificate here, so the role is what decides;
+            // ReadOutboxTests varies the certificate.
+            case .readOutbox: [.operator, .service]
             case .rotateSigningKey, .reviewMerchant, .createOperator, .createServiceAccount, .createApiKey,
                 .revokeApiKey, .verifyAuditLog:
                 [.operator]
@@ -109,6 +113,8 @@ import VoucherdModel
                 _ = try await service.revokeApiKey(request: request, context: ctx)
             case .verifyAuditLog:
                 _ = try await service.verifyAuditLog(request: .init(), context: ctx)
+            case .readOutbox:
+                _ = try await service.readOutbox(request: .init(), context: context(rawValue, peer: issuancePeer))
             }
         }
     }

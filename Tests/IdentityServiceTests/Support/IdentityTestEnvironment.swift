@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 @testable import IdentityService
 import Logging
 import Synchronization
@@ -20,11 +21,20 @@ final class TestClock: Sendable {
     }
 }
 
+/// Takes the caller's certificate identity from the context's remote peer, so a test names it
+/// (``context(_:peer:)``); the default peer "in-process" is nobody's certificate.
+struct RemotePeerIdentity: CallerIdentityResolver {
+    func serviceIdentity(of context: ServerContext) -> String? {
+        context.remotePeer.hasPrefix("spiffe://") ? context.remotePeer : nil
+    }
+}
+
 /// Runs `body` with an identity service on a fresh store in a temporary folder, its
 /// group-commit writer running, then closes the writer and deletes the folder.
 func withIdentityService<T: Sendable>(
     configuration: IdentityConfiguration = IdentityConfiguration(),
     clock: TestClock = TestClock(),
+    callers: any CallerIdentityResolver = RemotePeerIdentity(),
     _ body: (IdentityService, IdentityEnvironment) async throws -> T
 ) async throws -> T {
     let directory = FileManager.default.temporaryDirectory
@@ -39,6 +49,7 @@ func withIdentityService<T: Sendable>(
         store: store,
         writer: writer,
         configuration: configuration,
+        callers: callers,
         logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
         now: { clock.now }
     )

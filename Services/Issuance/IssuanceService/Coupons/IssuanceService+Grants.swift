@@ -55,13 +55,23 @@ extension IssuanceService {
     }
 
     /// Grants the coupon identity's referral reward command asks for, once per `command_id`.
-    /// The executable's outbox consumer calls it; the campaign is the command's, else
-    /// ``IssuanceConfiguration/referralCampaignID``.
+    /// ``ReferralRewardFeed`` calls it for each command it pulls from identity; the campaign is
+    /// the command's, else ``IssuanceConfiguration/referralCampaignID``.
     /// - Parameter command: the command as identity wrote it.
     /// - Returns: the coupon granted (the same one for a repeated command).
-    /// - Throws: ``IssuanceError``: INVALID_ARGUMENT for a malformed command, FAILED_PRECONDITION
-    ///   when no campaign is configured or it issues nothing now, RESOURCE_EXHAUSTED without stock.
+    /// - Throws: ``IssuanceError``: INVALID_ARGUMENT for a malformed command, NOT_FOUND for an
+    ///   unknown campaign, FAILED_PRECONDITION when no campaign is configured or it issues nothing
+    ///   now, RESOURCE_EXHAUSTED without stock.
     public func grantReferralReward(_ command: Voucherd_V1_ReferralRewardCommand) async throws -> Voucherd_V1_Coupon {
+        try await self.grantReferralReward(command, advancing: nil)
+    }
+
+    /// As ``grantReferralReward(_:)``, also moving a feed's position to `position` in the same
+    /// transaction as the grant (and its idempotency record), so a granted command and the feed
+    /// having passed it commit together or not at all.
+    func grantReferralReward(
+        _ command: Voucherd_V1_ReferralRewardCommand, advancing position: (source: String, sequence: UInt64)?
+    ) async throws -> Voucherd_V1_Coupon {
         try await self.handling("ReferralReward") {
             try RequestChecks.idempotencyKey(command.commandID, field: "command_id")
             try RequestChecks.principalID(command.consumerID, field: "consumer_id")
@@ -85,6 +95,9 @@ extension IssuanceService {
                     let issued = try issuer.issue(order, now: now, in: db)
                     level = issued.level
                     return try issued.coupon.message.serializedBytes()
+                }
+                if let position {
+                    try FeedPositionRepository.advance(position.source, to: position.sequence, now: now.micros, in: db)
                 }
                 return (response, level)
             }
