@@ -67,22 +67,27 @@ public struct AuthenticationInterceptor: ServerInterceptor {
 
     /// Extracts the token from `authorization: Bearer <token>`.
     static func bearerToken(in metadata: Metadata) throws(AuthenticationError) -> String {
-        let values = Array(metadata[stringValues: "authorization"])
-        guard let value = values.first else { throw .missingCredentials }
-        guard values.count == 1 else { throw .malformedAuthorizationHeader }
-        let scheme = "bearer "
-        guard value.count > scheme.count, value.prefix(scheme.count).lowercased() == scheme else {
-            throw .malformedAuthorizationHeader
+        var values = metadata[stringValues: "authorization"].makeIterator()
+        guard let value = values.next() else { throw .missingCredentials }
+        guard values.next() == nil else { throw .malformedAuthorizationHeader }
+        // Every call passes through here, and a token is ~700 bytes: work on the UTF-8 view.
+        // Character-wise trimming (reversed twice) cost a fifth of issuance's CPU in a flash sale.
+        let utf8 = value.utf8
+        let scheme = "bearer ".utf8
+        var index = utf8.startIndex
+        for expected in scheme {
+            guard index != utf8.endIndex else { throw .malformedAuthorizationHeader }
+            let byte = utf8[index]
+            let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            guard lowered == expected else { throw .malformedAuthorizationHeader }
+            index = utf8.index(after: index)
         }
-        let token = value.dropFirst(scheme.count).trimmingSpaces()
-        guard !token.isEmpty else { throw .malformedAuthorizationHeader }
-        return token
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> String {
-        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+        let space = UInt8(ascii: " ")
+        while index != utf8.endIndex, utf8[index] == space { index = utf8.index(after: index) }
+        var end = utf8.endIndex
+        while end != index, utf8[utf8.index(before: end)] == space { end = utf8.index(before: end) }
+        guard index != end else { throw .malformedAuthorizationHeader }
+        return String(value[index..<end])
     }
 }
 

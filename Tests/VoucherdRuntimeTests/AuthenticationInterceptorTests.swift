@@ -2,7 +2,7 @@ import VoucherdModel
 import Foundation
 import GRPCCore
 import Testing
-import VoucherdRuntime
+@testable import VoucherdRuntime
 
 @Suite struct AuthenticationInterceptorTests {
     let signer = TestSigner(kid: "k1")
@@ -106,5 +106,31 @@ import VoucherdRuntime
         #expect(error?.code == .unauthenticated)
         let principal = try Principal.$current.withValue(.sampleMerchantStaff) { try Principal.required() }
         #expect(principal == .sampleMerchantStaff)
+    }
+
+    @Test(arguments: [
+        ("Bearer abc.def", "abc.def"),
+        ("bearer abc.def", "abc.def"),
+        ("BEARER   abc.def  ", "abc.def"),
+        ("Bearer tökén", "tökén"),
+    ])
+    func bearerTokenIsReadCaseInsensitivelyAndTrimmed(header: String, token: String) throws {
+        let metadata: Metadata = ["authorization": .string(header)]
+        #expect(try AuthenticationInterceptor.bearerToken(in: metadata) == token)
+    }
+
+    @Test(arguments: ["Bearer", "Bearer    ", "Bearerabc", "Basic abc", "Bear abc", "", " Bearer abc"])
+    func malformedAuthorizationHeadersAreRefused(header: String) {
+        let metadata: Metadata = ["authorization": .string(header)]
+        #expect(throws: AuthenticationError.malformedAuthorizationHeader) {
+            try AuthenticationInterceptor.bearerToken(in: metadata)
+        }
+    }
+
+    @Test func oneAuthorizationHeaderIsRequired() {
+        #expect(throws: AuthenticationError.missingCredentials) { try AuthenticationInterceptor.bearerToken(in: [:]) }
+        var twice: Metadata = ["authorization": "Bearer a"]
+        twice.addString("Bearer b", forKey: "authorization")
+        #expect(throws: AuthenticationError.malformedAuthorizationHeader) { try AuthenticationInterceptor.bearerToken(in: twice) }
     }
 }

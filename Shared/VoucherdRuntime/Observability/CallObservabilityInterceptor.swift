@@ -106,7 +106,10 @@ private struct CallOutcome: Sendable {
             dimensions: [("method", self.method), ("code", code)],
             factory: self.factory
         ).recordNanoseconds(nanoseconds)
-        let level: Logger.Level = error == nil ? .info : .warning
+        // A refusal the caller caused (a sold-out flash sale answers thousands of
+        // RESOURCE_EXHAUSTED a second) is an outcome, not an operational problem: info, like
+        // success. Warnings are for what an operator should look at.
+        let level: Logger.Level = Self.isServerFault(error) ? .warning : .info
         self.logger.log(level: level, "rpc finished", metadata: [
             "method": "\(self.method)",
             "peer": "\(self.peer)",
@@ -114,5 +117,15 @@ private struct CallOutcome: Sendable {
             "code": "\(code)",
             "duration_ms": "\(Double(nanoseconds) / 1_000_000)",
         ])
+    }
+
+    /// Whether a call's outcome points at the server or its dependencies rather than the caller.
+    static func isServerFault(_ error: (any Error)?) -> Bool {
+        guard let error, !(error is CancellationError) else { return false }
+        guard let rpcError = error as? RPCError else { return true }
+        switch rpcError.code {
+        case .internalError, .unknown, .unavailable, .dataLoss, .deadlineExceeded, .unimplemented, .aborted: return true
+        default: return false
+        }
     }
 }

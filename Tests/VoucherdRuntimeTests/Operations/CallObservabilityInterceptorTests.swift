@@ -83,8 +83,15 @@ struct CallObservabilityInterceptorTests {
             #expect(!line.contains("peer"))
             #expect(!line.contains("trace"))
         }
-        let failure = try #require(try sink.objects().last)
-        #expect(failure["code"] as? String == "permissionDenied")
-        #expect(failure["level"] as? String == "warning")
+        // A refusal the caller caused is logged at info; a server fault at warning.
+        let refusal = try #require(try sink.objects().last)
+        #expect(refusal["code"] as? String == "permissionDenied")
+        #expect(refusal["level"] as? String == "info")
+        await #expect(throws: RPCError.self) {
+            _ = try await self.call(interceptor, seen: seen, failWith: RPCError(code: .internalError, message: "bug"))
+        }
+        let fault = try #require(try sink.objects().last)
+        #expect(fault["code"] as? String == "internalError")
+        #expect(fault["level"] as? String == "warning")
     }
 }
