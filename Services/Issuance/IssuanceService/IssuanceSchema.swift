@@ -16,5 +16,6 @@ public enum IssuanceSchema {
         StoreMigration("v5_codes", migrate: { try v5Codes($0) }),
         StoreMigration("v6_points_sagas", migrate: { try v6PointsSagas($0) }),
         StoreMigration("v7_expiry", migrate: { try v7Expiry($0) }),
+        StoreMigration("v8_code_numbers", migrate: { try v8CodeNumbers($0) }),
     ]
 }
