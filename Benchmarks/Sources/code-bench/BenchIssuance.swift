@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import GRPCCore
-import IssuanceService
+@_spi(Benchmarks) import IssuanceService
 import Logging
 import VoucherdModel
 import VoucherdStore
@@ -49,16 +49,23 @@ struct BenchIssuance {
         return campaign.campaignID
     }
 
-    /// GenerateCodes as the RPC runs it, noting when each progress message arrives.
-    func generate(campaignID: String, count: Int, key: String) async throws -> [ProgressRecorder.Entry] {
+    /// GenerateCodes as the RPC runs it, noting when each progress message arrives; with
+    /// `sizes`, the same handler with the run cut up differently.
+    func generate(
+        campaignID: String, count: Int, key: String, sizes: IssuanceService.CodeRunSizes?
+    ) async throws -> [ProgressRecorder.Entry] {
         var request = Voucherd_V1_GenerateCodesRequest()
         request.campaignID = campaignID
         request.count = UInt64(count)
         request.idempotencyKey = key
         let recorder = ProgressRecorder()
         try await self.call {
-            try await self.service.generateCodes(
-                request: request, response: RPCWriter(wrapping: recorder), context: Self.context())
+            if let sizes {
+                try await self.service.generateCodes(request: request, response: RPCWriter(wrapping: recorder), sizes: sizes)
+            } else {
+                try await self.service.generateCodes(
+                    request: request, response: RPCWriter(wrapping: recorder), context: Self.context())
+            }
         }
         return recorder.entries
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+@_spi(Benchmarks) import IssuanceService
 import Logging
 import Metrics
 import VoucherdStore
@@ -28,6 +29,12 @@ struct CodeBench: AsyncParsableCommand {
     @Option(help: "Runs, each on a fresh store; the summary takes the median.")
     var runs: Int = 3
 
+    @Option(help: "Codes another campaign stores first in each run, untimed: generation into a store that already holds codes.")
+    var existingCodes: Int = 0
+
+    @Option(help: "Comma-separated codes per transaction to compare, each with --runs runs; default: the RPC handler's own.")
+    var chunkSizes: String?
+
     @Option(help: "Milliseconds between probe writes; 0 turns the probe off.")
     var probeIntervalMs: Int = 10
 
@@ -39,8 +46,18 @@ struct CodeBench: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...10_000_000).contains(self.count) else { throw BenchError.invalidArgument("--count must be 1...10000000") }
+        guard (0...10_000_000).contains(self.existingCodes) else { throw BenchError.invalidArgument("--existing-codes must be 0...10000000") }
         guard self.runs > 0 else { throw BenchError.invalidArgument("--runs must be positive") }
         guard self.probeIntervalMs >= 0 else { throw BenchError.invalidArgument("--probe-interval-ms must not be negative") }
+
+        let sizes: [IssuanceService.CodeRunSizes?] = try self.chunkSizes.map { list in
+            try list.split(separator: ",").map { text in
+                guard let chunk = Int(text.trimmingCharacters(in: .whitespaces)), chunk > 0 else {
+                    throw BenchError.invalidArgument("--chunk-sizes: '\(text)' is not a positive integer")
+                }
+                return IssuanceService.CodeRunSizes(chunk: chunk, window: IssuanceService.CodeRunSizes.standard.window)
+            }
+        } ?? [nil]
 
         let commitTimes = CommitTimes()
         MetricsSystem.bootstrap(commitTimes)
@@ -51,19 +68,23 @@ struct CodeBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
 
-        let runner = RunRunner(
-            count: self.count,
-            probeInterval: self.probeIntervalMs > 0 ? .milliseconds(self.probeIntervalMs) : nil,
-            checkExport: self.exportCheck, commitTimes: commitTimes)
         var results: [RunResult] = []
+        // Run by run, each chunk size in turn, so a busy spell of the shared box hits them all.
         for index in 1...self.runs {
-            log("run \(index)/\(self.runs): \(self.count) codes, load average \(Machine.loadAverage())")
-            let result = try await runner.run(in: root.appendingPathComponent("run-\(index)", isDirectory: true))
-            log(
-                "  \(String(format: "%.2f", result.elapsedSeconds)) s, \(Int(result.codesPerSecond)) codes/s, "
-                    + "CPU \(String(format: "%.2f", result.cpuSeconds)) s, longest writer transaction "
-                    + "\(String(format: "%.1f", result.writerTransactions.maxMilliseconds)) ms")
-            results.append(result)
+            for size in sizes {
+                let runner = RunRunner(
+                    count: self.count, existing: self.existingCodes, sizes: size,
+                    probeInterval: self.probeIntervalMs > 0 ? .milliseconds(self.probeIntervalMs) : nil,
+                    checkExport: self.exportCheck, commitTimes: commitTimes)
+                let chunk = (size ?? .standard).chunk
+                log("run \(index)/\(self.runs), \(chunk) codes per chunk: \(self.count) codes, load average \(Machine.loadAverage())")
+                let result = try await runner.run(in: root.appendingPathComponent("run-\(index)-\(chunk)", isDirectory: true))
+                log(
+                    "  \(String(format: "%.2f", result.elapsedSeconds)) s, \(Int(result.codesPerSecond)) codes/s, "
+                        + "CPU \(String(format: "%.2f", result.cpuSeconds)) s, longest writer transaction "
+                        + "\(String(format: "%.1f", result.writerTransactions.maxMilliseconds)) ms")
+                results.append(result)
+            }
         }
 
         let report = Report(
@@ -80,11 +101,14 @@ struct CodeBench: AsyncParsableCommand {
                 loadAverageBefore: loadBefore,
                 loadAverageAfter: Machine.loadAverage()),
             configuration: .init(
-                count: self.count, runs: self.runs,
+                count: self.count, existingCodes: self.existingCodes, runs: self.runs, standardChunkSize: IssuanceService.CodeRunSizes.standard.chunk,
+                chunkSizes: sizes.map { ($0 ?? .standard).chunk },
                 probeIntervalMilliseconds: self.probeIntervalMs > 0 ? self.probeIntervalMs : nil,
                 checkExport: self.exportCheck),
             runs: results,
-            summary: .init(runs: results, targetSeconds: 5 * Double(self.count) / 1_000_000))
+            summaries: Set(results.map(\.chunkSize)).sorted().map { chunk in
+                .init(chunkSize: chunk, runs: results.filter { $0.chunkSize == chunk }, targetSeconds: 5 * Double(self.count) / 1_000_000)
+            })
 
         print(report.table)
         let data = try report.json()
@@ -96,7 +120,7 @@ struct CodeBench: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         }
 
-        let problems = results.enumerated().flatMap { index, run in run.problems.map { "run \(index + 1): \($0)" } }
+        let problems = results.flatMap { run in run.problems.map { "chunk \(run.chunkSize): \($0)" } }
         if !problems.isEmpty { throw BenchError.verification(problems.joined(separator: "; ")) }
     }
 

@@ -1,6 +1,11 @@
 /// One generation of `count` codes on a fresh store, and what the store held afterwards.
 struct RunResult: Codable, Sendable {
     var count: Int
+    /// Codes already stored (by another campaign) when the run started.
+    var existingCodes: Int
+    /// Codes per transaction and per sorted window.
+    var chunkSize: Int
+    var windowSize: Int
     /// From the GenerateCodes call to its return (the last progress message written).
     var elapsedSeconds: Double
     var codesPerSecond: Double
@@ -18,6 +23,7 @@ struct RunResult: Codable, Sendable {
     /// request waits while codes are generated. Nil when probing was off.
     var probeWrites: Latency?
 
+    /// The whole table, existing codes included.
     var rowsInTable: Int
     var distinctCodesInTable: Int
     var codesGeneratedOnCampaign: Int
@@ -26,7 +32,8 @@ struct RunResult: Codable, Sendable {
     var exported: Exported?
     /// `PRAGMA synchronous` on the writer connection after the run (2 = FULL).
     var synchronous: Int
-    /// The WAL right after the run, and the database file after a TRUNCATE checkpoint.
+    /// The WAL right after the run, and the database file after a TRUNCATE checkpoint (with
+    /// the existing codes).
     var walBytesAfterRun: Int64
     var databaseBytes: Int64
     var databaseBytesPerCode: Double
@@ -64,7 +71,8 @@ struct RunResult: Codable, Sendable {
     /// fails its check symbol, or a store not at `synchronous=FULL`.
     var problems: [String] {
         var problems: [String] = []
-        if self.rowsInTable != self.count { problems.append("\(self.rowsInTable) rows, not \(self.count)") }
+        let expected = self.count + self.existingCodes
+        if self.rowsInTable != expected { problems.append("\(self.rowsInTable) rows, not \(expected)") }
         if self.distinctCodesInTable != self.rowsInTable { problems.append("\(self.distinctCodesInTable) distinct codes of \(self.rowsInTable)") }
         if self.codesGeneratedOnCampaign != self.count { problems.append("campaign counts \(self.codesGeneratedOnCampaign)") }
         if let exported, exported.codes != self.count || exported.distinct != self.count || exported.valid != self.count {

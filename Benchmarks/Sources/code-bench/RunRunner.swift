@@ -5,12 +5,17 @@ import Darwin
 #endif
 import Foundation
 import GRDB
+@_spi(Benchmarks) import IssuanceService
 import VoucherdModel
 import VoucherdStore
 
 /// Runs one generation on a fresh store in `directory` and checks what it left behind.
 struct RunRunner {
     let count: Int
+    /// Codes another campaign stores first, untimed: a store that already holds codes.
+    let existing: Int
+    /// Nil: the RPC handler with its standard sizes.
+    let sizes: IssuanceService.CodeRunSizes?
     let probeInterval: Duration?
     let checkExport: Bool
     let commitTimes: CommitTimes
@@ -36,6 +41,10 @@ struct RunRunner {
     }
 
     private func measure(_ bench: BenchIssuance) async throws -> RunResult {
+        if self.existing > 0 {
+            let other = try await bench.codeCampaign(inventory: self.existing)
+            _ = try await bench.generate(campaignID: other, count: self.existing, key: UUID().uuidString, sizes: nil)
+        }
         let campaignID = try await bench.codeCampaign(inventory: self.count)
         _ = self.commitTimes.take()
         let probe = self.probeInterval.map { interval in
@@ -43,7 +52,7 @@ struct RunRunner {
         }
         let cpuBefore = Self.cpuSeconds()
         let started = ContinuousClock.now
-        let progress = try await bench.generate(campaignID: campaignID, count: self.count, key: UUID().uuidString)
+        let progress = try await bench.generate(campaignID: campaignID, count: self.count, key: UUID().uuidString, sizes: self.sizes)
         let elapsed = ContinuousClock.now - started
         let cpu = Self.cpuSeconds() - cpuBefore
         probe?.cancel()
@@ -78,8 +87,12 @@ struct RunRunner {
             exported = .init(codes: codes.count, distinct: Set(codes).count, valid: canonical.count)
         }
 
+        let sizes = self.sizes ?? .standard
         return RunResult(
             count: self.count,
+            existingCodes: self.existing,
+            chunkSize: sizes.chunk,
+            windowSize: sizes.window,
             elapsedSeconds: elapsed.seconds,
             codesPerSecond: Double(self.count) / elapsed.seconds,
             cpuSeconds: cpu,
@@ -95,7 +108,7 @@ struct RunRunner {
             synchronous: synchronous,
             walBytesAfterRun: walBytes,
             databaseBytes: databaseBytes,
-            databaseBytesPerCode: Double(databaseBytes) / Double(self.count))
+            databaseBytesPerCode: Double(databaseBytes) / Double(self.count + self.existing))
     }
 
     private static func fileSize(_ path: String) -> Int64 {
