@@ -21,6 +21,8 @@ let package = Package(
         // (the SQL in a write body, and quietening the store's logger). Same ranges as ../Package.swift.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // For code-bench: the store's writer reports transaction durations only as metrics.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         // For xrpc-bench: the transports and NIO pieces it compares. Same ranges as ../Package.swift.
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
@@ -40,6 +42,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/store-bench",
+            swiftSettings: swiftSettings
+        ),
+        // GenerateCodes storing 1M codes on a durable store (DESIGN §6: ≤ 5 s), with how long
+        // each transaction held the writer and what a concurrent write waited meanwhile.
+        .executableTarget(
+            name: "code-bench",
+            dependencies: [
+                .product(name: "IssuanceService", package: "Voucherd"),
+                .product(name: "VoucherdModel", package: "Voucherd"),
+                .product(name: "VoucherdStore", package: "Voucherd"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/code-bench",
             swiftSettings: swiftSettings
         ),
         // XRPC/1 against gRPC over HTTP/2 (tuned and default), the in-process transport (the

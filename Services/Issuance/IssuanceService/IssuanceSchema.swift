@@ -17,5 +17,6 @@ public enum IssuanceSchema {
         StoreMigration("v6_points_sagas", migrate: { try v6PointsSagas($0) }),
         StoreMigration("v7_expiry", migrate: { try v7Expiry($0) }),
         StoreMigration("v8_feed_positions", migrate: { try v8FeedPositions($0) }),
+        StoreMigration("v9_code_numbers", migrate: { try v9CodeNumbers($0) }),
     ]
 }

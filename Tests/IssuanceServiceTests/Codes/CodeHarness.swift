@@ -1,24 +1,32 @@
 import Foundation
 import GRDB
 import GRPCCore
-@testable import IssuanceService
+@_spi(Benchmarks) @testable import IssuanceService
 import Synchronization
 import VoucherdModel
 import VoucherdStore
 
-/// Collects what a server-streaming handler writes.
+/// Collects what a server-streaming handler writes; with `failingAfter`, fails every write
+/// after that many, as a stream whose client went away.
 final class CollectingWriter<Element: Sendable>: RPCWriterProtocol, Sendable {
     private let collected = Mutex<[Element]>([])
+    private let failingAfter: Int?
+
+    init(failingAfter: Int? = nil) {
+        self.failingAfter = failingAfter
+    }
 
     var elements: [Element] { self.collected.withLock { $0 } }
 
     func write(_ element: Element) async throws {
-        self.collected.withLock { $0.append(element) }
+        try self.collected.withLock { collected in
+            if let failingAfter, collected.count >= failingAfter { throw RPCError(code: .cancelled, message: "client went away") }
+            collected.append(element)
+        }
     }
 
     func write(contentsOf elements: some Sequence<Element>) async throws {
-        let elements = Array(elements)
-        self.collected.withLock { $0.append(contentsOf: elements) }
+        for element in elements { try await self.write(element) }
     }
 }
 
@@ -36,18 +44,23 @@ extension IssuanceHarness {
         }
     }
 
-    /// Runs GenerateCodes and returns the progress it streamed.
+    /// Runs GenerateCodes and returns the progress it streamed; `sizes` cuts the run up finer
+    /// than production does, to reach chunk and window boundaries with few codes.
     @discardableResult
     func generate(
-        _ campaignID: String, count: UInt64, key: String = UUID().uuidString, as principal: Principal = Fixtures.merchant("m1")
+        _ campaignID: String, count: UInt64, key: String = UUID().uuidString, as principal: Principal = Fixtures.merchant("m1"),
+        sizes: IssuanceService.CodeRunSizes? = nil, into writer: CollectingWriter<Voucherd_V1_GenerateCodesProgress> = .init()
     ) async throws -> [Voucherd_V1_GenerateCodesProgress] {
         var request = Voucherd_V1_GenerateCodesRequest()
         request.campaignID = campaignID
         request.count = count
         request.idempotencyKey = key
-        let writer = CollectingWriter<Voucherd_V1_GenerateCodesProgress>()
         try await principal.run {
-            try await service.generateCodes(request: request, response: RPCWriter(wrapping: writer), context: Self.context())
+            if let sizes {
+                try await service.generateCodes(request: request, response: RPCWriter(wrapping: writer), sizes: sizes)
+            } else {
+                try await service.generateCodes(request: request, response: RPCWriter(wrapping: writer), context: Self.context())
+            }
         }
         return writer.elements
     }

@@ -18,16 +18,27 @@ enum CodeRepository {
         var couponState: String?
     }
 
-    /// Stores codes, skipping any already stored (by this or any campaign).
+    /// The campaign's number, which its codes carry instead of its id (see `v9CodeNumbers`);
+    /// numbered on first use.
+    static func number(of campaignID: String, in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO code_campaigns (campaign_id) VALUES (?)")
+            .execute(arguments: [campaignID])
+        guard let number = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT number FROM code_campaigns WHERE campaign_id = ?"), arguments: [campaignID])
+        else { throw IssuanceError.internalError }
+        return number
+    }
+
+    /// Stores the first `limit` codes of `chunk` for campaign `number`, skipping any already
+    /// stored (by this or any campaign).
     ///
     /// One statement for the whole chunk: the codes travel as one JSON array through
-    /// `json_each`, so SQLite parses them without a bind per row, and they are sorted first so
-    /// that the UNIQUE index is filled in order within the chunk.
+    /// `json_each`, so SQLite parses them without a bind or a statement step per row.
     /// - Returns: how many were stored; the rest collided.
-    static func insert(_ codes: [String], campaignID: String, in db: Database) throws -> Int {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO campaign_codes (campaign_id, code) SELECT ?, value FROM json_each(?)",
-            arguments: [campaignID, Self.jsonArray(codes.sorted())])
+    static func insert(_ chunk: CodeChunk, limit: Int, campaign number: Int64, in db: Database) throws -> Int {
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO campaign_codes (code, campaign_number) SELECT value, ? FROM json_each(?) LIMIT ?"
+        ).execute(arguments: [number, chunk.json, limit])
         return db.changesCount
     }
 
@@ -36,7 +47,12 @@ enum CodeRepository {
         guard !candidates.isEmpty else { return [] }
         let marks = candidates.map { _ in "?" }.joined(separator: ", ")
         return try Row.fetchAll(
-            db, sql: "SELECT code, campaign_id FROM campaign_codes WHERE code IN (\(marks))",
+            db,
+            sql: """
+                SELECT campaign_codes.code, code_campaigns.campaign_id
+                FROM campaign_codes JOIN code_campaigns ON code_campaigns.number = campaign_codes.campaign_number
+                WHERE campaign_codes.code IN (\(marks))
+                """,
             arguments: StatementArguments(candidates)
         ).map { Found(code: $0["code"], campaignID: $0["campaign_id"]) }
     }
@@ -49,24 +65,11 @@ enum CodeRepository {
             sql: """
                 SELECT campaign_codes.rowid AS row_id, campaign_codes.code, coupons.id AS coupon_id, coupons.state
                 FROM campaign_codes LEFT JOIN coupons ON coupons.code = campaign_codes.code
-                WHERE campaign_codes.campaign_id = ? AND campaign_codes.rowid > ?
+                WHERE campaign_codes.campaign_number = (SELECT number FROM code_campaigns WHERE campaign_id = ?)
+                    AND campaign_codes.rowid > ?
                 ORDER BY campaign_codes.rowid LIMIT ?
                 """,
             arguments: [campaignID, after, limit]
         ).map { Entry(rowID: $0["row_id"], code: $0["code"], couponID: $0["coupon_id"], couponState: $0["state"]) }
-    }
-
-    /// Canonical codes are capitals, digits and nothing to escape, so the array is plain text.
-    private static func jsonArray(_ codes: [String]) -> String {
-        var json = "["
-        json.reserveCapacity(codes.count * ((codes.first?.utf8.count ?? 13) + 3) + 2)
-        for (index, code) in codes.enumerated() {
-            if index > 0 { json += "," }
-            json += "\""
-            json += code
-            json += "\""
-        }
-        json += "]"
-        return json
     }
 }

@@ -11,8 +11,8 @@ extension IssuanceSchema {
     /// under a key held outside the store is the next step once deployments have a KMS.
     ///
     /// Rows are appended in rowid order per run, so the table and the campaign index grow at
-    /// their ends and only the UNIQUE index takes random inserts: that is what keeps a million
-    /// codes within seconds. A claimed code's coupon is the `coupons` row with the same `code`.
+    /// their ends and only the UNIQUE index takes random inserts. A claimed code's coupon is the
+    /// `coupons` row with the same `code`. (v9 replaces `campaign_id` with a campaign number.)
     ///
     /// `code_runs` makes GenerateCodes idempotent and resumable: one row per (principal,
     /// idempotency key), its `generated` advanced in the same transaction as each stored chunk.

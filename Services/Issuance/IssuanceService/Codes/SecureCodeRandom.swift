@@ -3,8 +3,9 @@ import Foundation
 
 /// A cryptographically secure generator fast enough for a million codes.
 ///
-/// `SystemRandomNumberGenerator` makes one `getrandom` call per value, and a 12-symbol code
-/// asks for 13 values: a million codes would spend seconds in the kernel. This generator reads
+/// `SystemRandomNumberGenerator` makes one `getrandom` call per value, and even at one value
+/// per code (`CanonicalCodeWriter`) a million codes would spend a large share of their time
+/// budget in the kernel. This generator reads
 /// a ChaCha20 keystream instead (ChaChaPoly over zeros, under a fresh random key and nonce for
 /// every 64 KiB), which is as unpredictable as its key and costs one system call per refill.
 struct SecureCodeRandom: RandomNumberGenerator {
