@@ -70,18 +70,16 @@ final class XRPCClientCall: Sendable {
             if let closure = stream.lifecycle.closure, state.replay == nil || !Self.mayBeUnprocessed(closure) {
                 throw XRPCStreamClosure.error(for: closure)
             }
-            // Sent under the lock, so a re-send's replay and later parts reach the event loop in
-            // the order the caller wrote them.
-            let record = stream.record
-            stream.connection.execute { $0.clientSend(part, record: record.value) }
+            // Queued under the lock, so a re-send's replay and later parts reach the event loop
+            // in the order the caller wrote them.
+            stream.send(part)
         }
     }
 
     func halfClose() {
         self.state.withLock { state in
             state.halfClosed = true
-            let record = state.attempt.stream.record
-            state.attempt.stream.connection.execute { $0.clientHalfClose(record: record.value) }
+            state.attempt.stream.halfClose()
         }
     }
 
@@ -117,13 +115,8 @@ final class XRPCClientCall: Sendable {
             guard !state.finished, let replay = state.replay else { return nil }
             let previous = state.attempt
             state.attempt = attempt
-            let record = attempt.stream.record
-            for part in replay {
-                attempt.stream.connection.execute { $0.clientSend(part, record: record.value) }
-            }
-            if state.halfClosed {
-                attempt.stream.connection.execute { $0.clientHalfClose(record: record.value) }
-            }
+            for part in replay { attempt.stream.send(part) }
+            if state.halfClosed { attempt.stream.halfClose() }
             return previous
         }
         guard let previous else {
