@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "IssuanceService", targets: ["IssuanceService"]),
         .executable(name: "voucherd-issuance", targets: ["voucherd-issuance"]),
         .executable(name: "voucherctl", targets: ["voucherctl"]),
+        .executable(name: "voucherd-load", targets: ["voucherd-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The transport: GRPCCore's ClientTransport/ServerTransport over XRPC/1. Knows nothing
@@ -156,6 +158,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Services/Identity/voucherd-identity",
@@ -196,15 +199,34 @@ let package = Package(
             path: "Services/Issuance/voucherd-issuance",
             swiftSettings: swiftSettings
         ),
-        // The operator CLI. So far: making the local CA and the certificates services and clients
-        // use.
+        // The operator CLI: the local CA and certificates, and identity's operations over XRPC
+        // (login and a session file, principals, members, points, audit).
         .executableTarget(
             name: "voucherctl",
             dependencies: [
                 "VoucherdPKI",
+                "VoucherdModel",
+                "XRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Clients/voucherctl",
+            swiftSettings: swiftSettings
+        ),
+        // The load generator: scenarios over XRPC against running services, latency
+        // percentiles from HdrHistogram, a table and JSON.
+        .executableTarget(
+            name: "voucherd-load",
+            dependencies: [
+                "XRPC",
+                "VoucherdModel",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Clients/voucherd-load",
             swiftSettings: swiftSettings
         ),
         // Test-only: a child process that writes through the group-commit writer and reports
@@ -303,7 +325,6 @@ let package = Package(
                 "VoucherdRuntime",
                 "XRPC",
                 "XRPCTestSupport",
-                "voucherd-identity",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -312,6 +333,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/IdentityServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        // End to end on real processes: starts the built voucherd-identity (and voucherctl) with
+        // certificates made at test time, and talks to them over XRPC.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "voucherd-identity",
+                "voucherctl",
+                "VoucherdModel",
+                "VoucherdPKI",
+                "XRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/EndToEndTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -336,6 +374,17 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/VoucherdPKITests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VoucherdLoadTests",
+            dependencies: [
+                "voucherd-load",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Tests/VoucherdLoadTests",
             swiftSettings: swiftSettings
         ),
     ]

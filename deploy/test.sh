@@ -36,3 +36,21 @@ swift build --build-tests --scratch-path "$scratch" -Xswiftc -warnings-as-errors
 echo "==> testing"
 # The suites carry their own time limits; this bound only stops a wedged process.
 timeout 1800 swift test --skip-build --scratch-path "$scratch" --parallel
+
+echo "==> demo (checked)"
+# The README's demo, asserting every step: certificates, the services, the scenario through
+# voucherctl, and a clean SIGTERM stop. CI reuses the debug build above (--debug) rather than a
+# second, release build of everything, which would cost another 10-15 minutes on 2 cores;
+# DEMO_RELEASE=1 runs it exactly as the README does.
+if [ "${DEMO_RELEASE:-0}" = 1 ]; then
+  ./deploy/demo.sh --check
+else
+  ./deploy/demo.sh --check --debug
+fi
+
+echo "==> fuzzing (briefly)"
+# Each libFuzzer target runs for FUZZ_SECONDS (0 skips) over a copy of its committed corpus and
+# fails on any crash or leak; Tests/XRPCFuzz/README.md has the long-run figures.
+if [ "${FUZZ_SECONDS:-30}" -gt 0 ]; then
+  Tests/XRPCFuzz/run.sh "${FUZZ_SECONDS:-30}"
+fi

@@ -18,6 +18,21 @@ public struct IssuanceConfiguration: Sendable, Hashable {
     /// The longest lock LockCoupons may ask for. Default 900 seconds.
     public var maximumLockSeconds: Int = 900
 
+    /// The refund window of a paid voucher whose campaign leaves `refund_window_days` at 0, in
+    /// days after issue. Default 3 (the seeds' figure).
+    public var defaultRefundWindowDays: Int = 3
+    /// How long an unfinished points-exchange saga is left to its own request before
+    /// ``IssuanceService/resumeSagas()`` drives it, in seconds. Default 30.
+    public var sagaResumeDelaySeconds: Int = 30
+    /// The most sagas one ``IssuanceService/resumeSagas()`` pass drives. Default 100.
+    public var sagaResumeBatchSize: Int = 100
+    /// The most coupons one expiry or reminder write changes, so a sweep never holds the
+    /// writer for long. Default 500.
+    public var expiryBatchSize: Int = 500
+    /// How long before a coupon's end of validity its holder is reminded, in seconds. Default
+    /// 86,400 (24 hours).
+    public var expiryReminderLeadSeconds: Int = 86_400
+
     /// Creates the default configuration.
     public init() {}
 }

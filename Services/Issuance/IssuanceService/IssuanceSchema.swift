@@ -13,5 +13,8 @@ public enum IssuanceSchema {
         StoreMigration("v2_coupons", migrate: { try v2Coupons($0) }),
         StoreMigration("v3_claim_counters", migrate: { try v3ClaimCounters($0) }),
         StoreMigration("v4_coupon_locks", migrate: { try v4CouponLocks($0) }),
+        StoreMigration("v5_codes", migrate: { try v5Codes($0) }),
+        StoreMigration("v6_points_sagas", migrate: { try v6PointsSagas($0) }),
+        StoreMigration("v7_expiry", migrate: { try v7Expiry($0) }),
     ]
 }

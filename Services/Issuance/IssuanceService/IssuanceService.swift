@@ -12,10 +12,13 @@ public struct IssuanceService: Voucherd_V1_Issuance.SimpleServiceProtocol {
     /// Refuses claims of sold-out campaigns before they reach the writer; shared by every copy
     /// of the service value.
     let stockGate = StockGate()
+    /// Counts failed ClaimCode lookups per caller; shared by every copy of the service value.
+    let codeLookups: CodeLookupLimiter
 
     /// Opens the service on a migrated store (see ``IssuanceSchema``).
     /// - Parameter environment: the store, writer, peers, clock, configuration and logger.
     public init(environment: IssuanceEnvironment) throws {
         self.environment = environment
+        self.codeLookups = CodeLookupLimiter(now: environment.now)
     }
 }

@@ -4,11 +4,16 @@ import Foundation
 struct ConfigurationLayer: Sendable {
     var values: [ConfigurationKey: String] = [:]
     var peers: [String: String] = [:]
+    /// Values of the service's own settings (``ServiceSetting``), by name.
+    var settings: [String: String] = [:]
+    /// The config file's object under the service's name.
+    var section: ConfigurationSection?
     /// The config file named by this layer (`--config` or `VOUCHERD_CONFIG`).
     var configFile: String?
 
     /// Parses `--key value`, `--key=value`, repeated `--peer name=host:port` and `--config path`.
-    static func parse(arguments: [String]) throws(ConfigurationError) -> ConfigurationLayer {
+    static func parse(arguments: [String], settings: [ServiceSetting] = []) throws(ConfigurationError) -> ConfigurationLayer {
+        let settingNames = Set(settings.map(\.name))
         var layer = ConfigurationLayer()
         var index = arguments.startIndex
         while index < arguments.endIndex {
@@ -36,6 +41,8 @@ struct ConfigurationLayer: Sendable {
                 layer.peers[peer] = address
             } else if let key = ConfigurationKey(rawValue: name) {
                 layer.values[key] = value
+            } else if settingNames.contains(name) {
+                layer.settings[name] = value
             } else {
                 throw ConfigurationError(key: name, problem: "unknown flag --\(name)")
             }
@@ -44,10 +51,13 @@ struct ConfigurationLayer: Sendable {
     }
 
     /// Reads `VOUCHERD_*` variables; unrelated variables are ignored.
-    static func parse(environment: [String: String]) throws(ConfigurationError) -> ConfigurationLayer {
+    static func parse(environment: [String: String], settings: [ServiceSetting] = []) throws(ConfigurationError) -> ConfigurationLayer {
         var layer = ConfigurationLayer()
         for key in ConfigurationKey.allCases {
             if let value = environment[key.environmentVariable] { layer.values[key] = value }
+        }
+        for setting in settings {
+            if let value = environment[setting.environmentVariable] { layer.settings[setting.name] = value }
         }
         if let peers = environment[ConfigurationKey.peersEnvironmentVariable] {
             for entry in peers.split(separator: ",") where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -59,8 +69,14 @@ struct ConfigurationLayer: Sendable {
         return layer
     }
 
-    /// Reads a JSON object whose keys are the flag names, with `"peer": {"name": "host:port"}`.
-    static func parse(fileAt path: String) throws(ConfigurationError) -> ConfigurationLayer {
+    /// Reads a JSON object whose keys are the flag names, with `"peer": {"name": "host:port"}`,
+    /// the service's settings, and the service's own section under its name.
+    static func parse(
+        fileAt path: String,
+        serviceName: String? = nil,
+        settings: [ServiceSetting] = []
+    ) throws(ConfigurationError) -> ConfigurationLayer {
+        let settingNames = Set(settings.map(\.name))
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -92,6 +108,13 @@ struct ConfigurationLayer: Sendable {
                 }
             } else if let key = ConfigurationKey(rawValue: name) {
                 layer.values[key] = try Self.scalar(value, key: name)
+            } else if settingNames.contains(name) {
+                layer.settings[name] = try Self.scalar(value, key: name)
+            } else if name == serviceName {
+                guard case .object(let members)? = ConfigurationValue(json: value) else {
+                    throw ConfigurationError(key: name, problem: "must be an object of the service's settings")
+                }
+                layer.section = ConfigurationSection(path: name, values: members)
             } else {
                 throw ConfigurationError(key: name, problem: "unknown key in config file \(path)")
             }

@@ -13,7 +13,9 @@ extension ServiceConfiguration {
     /// Loads the configuration: flags beat environment variables, which beat the JSON config
     /// file, which beats the defaults (see the table on ``ServiceConfiguration``).
     /// - Parameters:
-    ///   - serviceName: the service's name, such as `issuance`.
+    ///   - serviceName: the service's name, such as `issuance`. The config file's object under
+    ///     this key becomes ``section``.
+    ///   - settings: keys of the service's own, read from the same sources into ``settings``.
     ///   - arguments: the command-line arguments without the executable name.
     ///   - environment: the environment; nil reads the process environment.
     ///   - file: a JSON config file to use instead of `--config` / `VOUCHERD_CONFIG`.
@@ -22,15 +24,18 @@ extension ServiceConfiguration {
     /// - Throws: ``ConfigurationError`` naming the key at fault.
     public static func load(
         serviceName: String,
+        settings: [ServiceSetting] = [],
         arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         environment: [String: String]? = nil,
         file: String? = nil,
         standardOutputIsTerminal: Bool = Self.standardOutputIsTerminal
     ) throws(ConfigurationError) -> ServiceConfiguration {
-        let flags = try ConfigurationLayer.parse(arguments: arguments)
-        let env = try ConfigurationLayer.parse(environment: environment ?? ProcessInfo.processInfo.environment)
+        let flags = try ConfigurationLayer.parse(arguments: arguments, settings: settings)
+        let env = try ConfigurationLayer.parse(environment: environment ?? ProcessInfo.processInfo.environment, settings: settings)
         let filePath = file ?? flags.configFile ?? env.configFile
-        let fileLayer = try filePath.map { path throws(ConfigurationError) in try ConfigurationLayer.parse(fileAt: path) }
+        let fileLayer = try filePath.map { path throws(ConfigurationError) in
+            try ConfigurationLayer.parse(fileAt: path, serviceName: serviceName, settings: settings)
+        }
         let layers = [flags, env, fileLayer ?? ConfigurationLayer()]
 
         func raw(_ key: ConfigurationKey) -> String? {
@@ -71,6 +76,12 @@ extension ServiceConfiguration {
             }
             configuration.logLevel = level
         }
+        for setting in settings {
+            if let value = layers.lazy.compactMap({ $0.settings[setting.name] }).first {
+                configuration.settings[setting.name] = value
+            }
+        }
+        configuration.section = fileLayer?.section
         for layer in layers.reversed() {
             for (name, text) in layer.peers {
                 guard !name.isEmpty, let address = PeerAddress(parsing: text) else {

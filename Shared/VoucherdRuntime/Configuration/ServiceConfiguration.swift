@@ -21,6 +21,10 @@ public import Logging
 /// | `log-format`          | `VOUCHERD_LOG_FORMAT`      | `json`, or `text` when stdout is a terminal |
 /// | `log-level`           | `VOUCHERD_LOG_LEVEL`       | `info`                               |
 /// | `config`              | `VOUCHERD_CONFIG`          | none (no config file)                |
+///
+/// A service adds keys of its own in two ways: scalar ``ServiceSetting``s (flag, environment
+/// variable and file key, in ``settings``), and a JSON object under its name in the config file
+/// (``section``, such as `"identity": {"tokens": {...}}`) for structured policies.
 public struct ServiceConfiguration: Sendable, Hashable {
     /// The service's name, such as `issuance`; used for the default data directory and logs.
     public var serviceName: String
@@ -46,6 +50,10 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var logFormat: LogFormat
     /// The lowest level logged.
     public var logLevel: Logger.Level
+    /// The raw values of the service's own settings that some source set, by name.
+    public var settings: [String: String]
+    /// The config file's object under the service's name; nil when absent.
+    public var section: ConfigurationSection?
 
     /// The default XRPC port.
     public static let defaultListenPort = 7443
@@ -73,5 +81,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.peers = [:]
         self.logFormat = .json
         self.logLevel = .info
+        self.settings = [:]
+        self.section = nil
     }
 }

@@ -44,7 +44,7 @@ extension XRPCConnectionHandler {
             slot = waiter.futureResult
         }
         let handle = XRPCConnectionHandle(handler: self, eventLoop: eventLoop)
-        let budget = self.inboundBudget
+        let (budget, receiveWindow) = self.makeStreamBudget()
         let maxMessageSize = self.localSettings.maxMessageSize
         return slot.map {
             let inbound = XRPCInboundBuffer<RPCResponsePart<XRPCBytes>>(budget: budget)
@@ -55,6 +55,7 @@ extension XRPCConnectionHandler {
                 inheritedDeadline: inheritedDeadline
             )
             record.holdsSlot = true
+            record.receiveWindow = receiveWindow
             record.methodPath = methodPath
             return XRPCClientStream(record: NIOLoopBound(record, eventLoop: eventLoop), inbound: inbound, lifecycle: record.lifecycle, connection: handle)
         }
@@ -177,6 +178,7 @@ extension XRPCConnectionHandler {
         self.nextStreamID += 2
         record.id = id
         record.sendWindow = self.peerSettings.initialWindowSize
+        record.receiveWindow?.activate(streamID: id, initialWindow: self.localSettings.initialWindowSize)
         self.streams[id] = record
         self.write(XRPCFrame(type: .headers, streamID: id, payload: payload))
 

@@ -82,7 +82,7 @@ extension XRPCConnectionHandler {
     }
 
     func closeIfDrained() {
-        guard self.state == .draining, self.drainPhase == .final, self.streams.isEmpty, self.slotsInUse == 0, self.readyStreams.isEmpty, let context else { return }
+        guard self.state == .draining, self.drainPhase == .final, self.streams.isEmpty, self.slotsInUse == 0, self.readyStreams.isEmpty, self.windowBlocked.isEmpty, let context else { return }
         self.state = .closed
         self.stopConnectionTimers()
         context.flush()

@@ -98,13 +98,17 @@ extension XRPCConnectionHandler {
             metadata.replaceOrAddString(XRPCTimeoutFormat.grpcTimeout(micros: micros), forKey: XRPCMetadataMapping.timeoutKey)
         }
 
-        let inbound = XRPCInboundBuffer<RPCRequestPart<XRPCBytes>>(budget: self.inboundBudget)
+        let (budget, receiveWindow) = self.makeStreamBudget()
+        let inbound = XRPCInboundBuffer<RPCRequestPart<XRPCBytes>>(budget: budget)
         let record = XRPCStreamRecord(
             id: id,
             machine: XRPCStreamStateMachine(role: .server, maxMessageSize: self.localSettings.maxMessageSize),
             sink: .server(inbound)
         )
         record.sendWindow = self.peerSettings.initialWindowSize
+        record.receiveWindow = receiveWindow
+        receiveWindow?.activate(streamID: id, initialWindow: self.localSettings.initialWindowSize)
+        if self.flowControlEnforced { record.lifecycle.limitSendCredit(to: record.sendWindow) }
         inbound.push(.metadata(metadata))
         if frame.flags.contains(.endStream) {
             _ = record.machine.receiveTrailers()

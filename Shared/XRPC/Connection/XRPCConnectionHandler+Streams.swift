@@ -35,6 +35,12 @@ extension XRPCConnectionHandler {
             let reason = payload.readString(length: payload.readableBytes) ?? ""
             record.machine.reset()
             self.closeStream(id: id, record: record, reason: .resetByPeer(code), error: XRPCStatusMapping.error(forReset: code, reason: reason))
+            if case .enhanceYourCalm(let resets) = self.peerResets.peerReset(at: .now()) {
+                throw XRPCConnectionError(
+                    .enhanceYourCalm,
+                    "\(resets) streams reset by the client within \(self.policy.peerResetWindow.components.seconds) s; the limit is \(self.policy.maxPeerResets ?? 0)"
+                )
+            }
             return
         case .headers:
             if let length = frame.oversizedPayloadLength {
@@ -56,6 +62,7 @@ extension XRPCConnectionHandler {
             }
             action = record.machine.receiveTrailers()
         default:
+            guard self.receiveWithinWindow(frame.payload.readableBytes, record: record) else { return }
             action = record.machine.receiveMessage(flags: frame.flags, payload: frame.payload)
         }
         self.apply(action, frame: frame, record: record)
@@ -149,6 +156,18 @@ extension XRPCConnectionHandler {
         if id != 0, self.streams[id] === record {
             self.streams.removeValue(forKey: id)
             if self.streams.isEmpty { self.idleSince = .now() }
+        }
+        // Frames still queued are dropped when nobody will read them: the client's requests once
+        // the call is over, and anything on a stream the peer reset. Otherwise frames waiting for
+        // credit that never comes would stay queued for the connection's lifetime. (A local reset
+        // drops them in writeReset; the server's own answer, last fragments and TRAILERS, stays.)
+        switch reason {
+        case .resetByPeer, .connectionClosed:
+            self.dropQueuedFrames(of: record)
+        case .completed, .deadlineExceeded:
+            if self.role == .client { self.dropQueuedFrames(of: record) }
+        case .resetLocally:
+            break
         }
         record.deadlineTimer?.cancel()
         record.deadlineTimer = nil

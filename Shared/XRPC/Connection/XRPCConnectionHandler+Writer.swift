@@ -10,9 +10,9 @@ extension XRPCConnectionHandler {
     /// is split into MESSAGE frames flagged MORE and queued; the writer then takes one fragment
     /// per stream in turn, so a large response does not hold back the other streams.
     func writeMessage(_ message: ByteBuffer, record: XRPCStreamRecord, endStream: Bool = false) {
-        self.consumeSendWindow(message.readableBytes, record: record)
         let chunk = min(self.peerSettings.maxFramePayload, self.policy.messageChunkSize)
-        if record.pendingFrames.isEmpty && message.readableBytes <= chunk {
+        if record.pendingFrames.isEmpty && message.readableBytes <= chunk && self.windowAllows(message.readableBytes, record: record) {
+            self.consumeSendWindow(message.readableBytes, record: record)
             self.write(XRPCFrame(type: .message, flags: endStream ? .endStream : [], streamID: record.id, payload: message))
             return
         }
@@ -48,6 +48,7 @@ extension XRPCConnectionHandler {
     /// A stream is reset: what it had queued is dropped, since the peer will discard it anyway.
     func dropQueuedFrames(of record: XRPCStreamRecord) {
         guard !record.pendingFrames.isEmpty else { return }
+        if self.windowBlocked[record.id] === record { self.windowBlocked.removeValue(forKey: record.id) }
         self.pendingOutboundBytes -= record.pendingFrames.payloadBytes
         record.pendingFrames.removeAll()
         record.lifecycle.setQueueFull(false)
@@ -58,7 +59,9 @@ extension XRPCConnectionHandler {
 
     func dropAllQueuedFrames() {
         for record in self.readyStreams { record.pendingFrames.removeAll() }
+        for record in self.windowBlocked.values { record.pendingFrames.removeAll() }
         self.readyStreams.removeAll()
+        self.windowBlocked.removeAll()
         self.pendingOutboundBytes = 0
     }
 
@@ -76,7 +79,7 @@ extension XRPCConnectionHandler {
         guard self.state != .closed, let context else { return }
         var written = 0
         while written < Self.writerQuantum, context.channel.isWritable, let record = self.readyStreams.popFirst() {
-            guard let frame = record.pendingFrames.popFirst() else { continue }
+            guard let frame = self.takeSendableFrame(of: record) else { continue }
             self.pendingOutboundBytes -= frame.payload.readableBytes
             written += frame.payload.readableBytes + XRPCFrame.headerSize
             self.write(frame)
@@ -92,6 +95,31 @@ extension XRPCConnectionHandler {
         } else if context.channel.isWritable {
             self.scheduleWriterPass()
         }
+    }
+
+    /// The next frame of `record` that may go out, taken off its queue; nil, with the stream
+    /// parked until a WINDOW_UPDATE, when its next MESSAGE has no credit. A MESSAGE larger than
+    /// the credit is split: what the credit covers goes now, as a fragment flagged MORE.
+    private func takeSendableFrame(of record: XRPCStreamRecord) -> XRPCFrame? {
+        guard let frame = record.pendingFrames.first else { return nil }
+        guard frame.type == .message else { return record.pendingFrames.popFirst() }
+        let bytes = frame.payload.readableBytes
+        if self.windowAllows(bytes, record: record) {
+            self.consumeSendWindow(bytes, record: record)
+            return record.pendingFrames.popFirst()
+        }
+        guard record.sendWindow > 0 else {
+            self.windowBlocked[record.id] = record
+            return nil
+        }
+        var rest = frame.payload
+        let part = rest.readSlice(length: record.sendWindow) ?? ByteBuffer()
+        record.pendingFrames.replaceFirst(with: XRPCFrame(type: .message, flags: frame.flags, streamID: frame.streamID, payload: rest))
+        var flags = frame.flags
+        flags.remove(.endStream)
+        flags.insert(.more)
+        self.consumeSendWindow(part.readableBytes, record: record)
+        return XRPCFrame(type: .message, flags: flags, streamID: frame.streamID, payload: part)
     }
 
     /// Producers of messages written at once wait while the channel is unwritable.

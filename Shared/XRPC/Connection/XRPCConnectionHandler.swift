@@ -62,6 +62,8 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     // Liveness, drain, flow control and the fair writer: see +Liveness, +Lifecycle,
     // +FlowControl and +Writer.
     var liveness: XRPCLivenessStateMachine
+    /// Server: streams the client reset, counted against the rapid-reset limit.
+    var peerResets: XRPCResetRateStateMachine
     var keepaliveTimer: Scheduled<Void>?
     var idleTimer: Scheduled<Void>?
     var writeStallTimer: Scheduled<Void>?
@@ -69,6 +71,11 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     var drainPhase: DrainPhase = .none
     /// Credit the peer has given for MESSAGE bytes on the whole connection (see +FlowControl).
     var connectionSendWindow = XRPCSettings.defaults.initialWindowSize
+    /// Both sides announced `flow_control`: stream windows are enforced both ways.
+    var flowControlEnforced = false
+    /// Streams with queued frames waiting for window, by id (closed streams too: their last
+    /// frames still go out once credit comes).
+    var windowBlocked: [UInt32: XRPCStreamRecord] = [:]
     /// The debug text of the drain's first GOAWAY, repeated in the final one.
     var pendingDrainMessage: String?
     /// When the connection last had no streams (only meaningful while it has none).
@@ -94,11 +101,17 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     ///   - policy: keepalive, idle, read and write bounds; nil takes the role's defaults.
     init(role: XRPCStreamStateMachine.Role, settings: XRPCSettings, handshakeTimeout: TimeAmount, policy: XRPCConnectionPolicy? = nil) {
         self.role = role
-        self.localSettings = settings.normalized
-        self.handshakeTimeout = handshakeTimeout
         let policy = policy ?? .defaults(for: role)
+        self.localSettings = Self.announced(settings.normalized, flowControl: policy.flowControl)
+        self.handshakeTimeout = handshakeTimeout
         self.policy = policy
         self.liveness = XRPCLivenessStateMachine(policy: policy, now: .now())
+        // Only a server is policed for resets: a client's streams are its own to cancel, while a
+        // server resetting them is not an attack on the client.
+        self.peerResets = XRPCResetRateStateMachine(
+            maxResets: role == .server ? policy.maxPeerResets : nil,
+            window: policy.peerResetWindow.timeAmount
+        )
     }
 
     // MARK: - Channel events
@@ -117,6 +130,10 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // The budget's resume closure holds this handler: without this, every closed
+        // connection's handler (and its peer certificate) stayed alive in a retain cycle.
+        // Found by the server-connection fuzz target under LeakSanitizer.
+        self.inboundBudget = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -271,6 +288,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         }
         self.peerSettings = try XRPCSettings.decode(frame.payload)
         self.connectionSendWindow = self.peerSettings.initialWindowSize
+        self.flowControlEnforced = self.localSettings.flowControl && self.peerSettings.flowControl
         self.state = .ready
         self.handshakeTimer?.cancel()
         if self.role == .server { self.writeSettings(context: context) }
@@ -350,7 +368,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func writeReset(streamID: UInt32, code: XRPCErrorCode, reason: String) {
-        if let record = self.streams[streamID] { self.dropQueuedFrames(of: record) }
+        if let record = self.streams[streamID] ?? self.windowBlocked[streamID] { self.dropQueuedFrames(of: record) }
         var payload = ByteBuffer()
         payload.writeInteger(code.rawValue)
         payload.writeString(reason)

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// How one side keeps a connection alive, polices its peer and bounds what it buffers: the
 /// connection-level timers and limits that are not announced in SETTINGS. docs/PROTOCOL.md §10
 /// gives the wire behaviour of each.
@@ -16,6 +18,8 @@
 /// | `writeStallTimeout` | 30 s | 30 s |
 /// | `drainTimeout` | 5 s | 5 s |
 /// | `messageChunkSize` | 16 KiB | 16 KiB |
+/// | `maxPeerResets` / `peerResetWindow` | 200 per 30 s | not policed (servers reset legitimately) |
+/// | `flowControl` | true | true |
 public struct XRPCConnectionPolicy: Sendable, Hashable {
     /// Send a keepalive PING when nothing has been received for this long; nil disables
     /// keepalive. Keep it above the peer's `minPeerPingInterval`.
@@ -47,6 +51,17 @@ public struct XRPCConnectionPolicy: Sendable, Hashable {
     /// Outgoing messages larger than this are sent as several MESSAGE frames flagged MORE (never
     /// above the peer's `max_frame_payload`), so other streams' frames can go in between.
     public var messageChunkSize: Int
+    /// Server: the most streams the client may reset (RST on a stream the server has opened a
+    /// handler for) within `peerResetWindow`; one more is answered with GOAWAY
+    /// ENHANCE_YOUR_CALM and a close (the HTTP/2 "rapid reset" attack). nil disables the limit.
+    /// Ignored on the client side.
+    public var maxPeerResets: Int?
+    /// The window `maxPeerResets` counts in.
+    public var peerResetWindow: Duration
+    /// Announce SETTINGS `flow_control`: per-stream windows are then enforced whenever the peer
+    /// announces it too (a slow reader of one stream holds back only that stream), and this side
+    /// announces a window of at least its `max_message_size`. False keeps 1.0's advisory windows.
+    public var flowControl: Bool
 
     /// Creates a policy; see the type's documentation for the defaults.
     /// - Parameters:
@@ -61,6 +76,9 @@ public struct XRPCConnectionPolicy: Sendable, Hashable {
     ///   - writeStallTimeout: how long the outbound buffer may stay full before closing.
     ///   - drainTimeout: how long graceful drain waits for its PING's acknowledgement.
     ///   - messageChunkSize: the largest MESSAGE frame payload this side sends.
+    ///   - maxPeerResets: server: streams the client may reset per `peerResetWindow`; nil: no limit.
+    ///   - peerResetWindow: the window `maxPeerResets` counts in.
+    ///   - flowControl: whether to enforce per-stream flow control with peers that agree.
     public init(
         keepaliveInterval: Duration?,
         keepaliveTimeout: Duration,
@@ -72,7 +90,10 @@ public struct XRPCConnectionPolicy: Sendable, Hashable {
         writeBufferLowWatermark: Int,
         writeStallTimeout: Duration,
         drainTimeout: Duration,
-        messageChunkSize: Int = 16 * 1_024
+        messageChunkSize: Int = 16 * 1_024,
+        maxPeerResets: Int? = 200,
+        peerResetWindow: Duration = .seconds(30),
+        flowControl: Bool = true
     ) {
         self.keepaliveInterval = keepaliveInterval
         self.keepaliveTimeout = keepaliveTimeout
@@ -85,6 +106,9 @@ public struct XRPCConnectionPolicy: Sendable, Hashable {
         self.writeStallTimeout = writeStallTimeout
         self.drainTimeout = drainTimeout
         self.messageChunkSize = max(1_024, messageChunkSize)
+        self.maxPeerResets = maxPeerResets
+        self.peerResetWindow = peerResetWindow
+        self.flowControl = flowControl
     }
 
     /// What `XRPCServerTransport.Config.defaults` uses.
@@ -109,6 +133,14 @@ public struct XRPCConnectionPolicy: Sendable, Hashable {
         policy.idleTimeout = nil
         return policy
     }()
+
+    /// The channel option bounding the outbound buffer; both sides set it.
+    var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark {
+        .init(
+            low: max(1, min(self.writeBufferLowWatermark, self.writeBufferHighWatermark)),
+            high: max(1, self.writeBufferHighWatermark)
+        )
+    }
 
     /// The defaults for one side of a connection.
     static func defaults(for role: XRPCStreamStateMachine.Role) -> XRPCConnectionPolicy {

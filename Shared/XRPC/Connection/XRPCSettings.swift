@@ -13,8 +13,13 @@ public struct XRPCSettings: Sendable, Hashable {
     public var maxHeaderSize: Int
     /// Most streams the peer may have open towards this side at once. Default 100.
     public var maxConcurrentStreams: Int
-    /// Initial per-stream flow-control window for streaming calls. Default 64 KiB.
+    /// Initial per-stream flow-control window for streaming calls. Default 64 KiB. A Swift side
+    /// with flow control on announces at least `maxMessageSize` (docs/PROTOCOL.md §10.8).
     public var initialWindowSize: Int
+    /// SETTINGS `flow_control`: this side returns credit as its application consumes and holds
+    /// the peer to its windows. Set by the connection from `XRPCConnectionPolicy.flowControl`;
+    /// absent from a peer's SETTINGS means false.
+    var flowControl = false
 
     /// The protocol defaults: what a field that is absent or zero in SETTINGS means.
     public static let defaults = XRPCSettings(
@@ -71,6 +76,7 @@ public struct XRPCSettings: Sendable, Hashable {
         message.maxHeaderSize = UInt32(self.maxHeaderSize)
         message.maxConcurrentStreams = UInt32(self.maxConcurrentStreams)
         message.initialWindowSize = UInt32(self.initialWindowSize)
+        message.flowControl = self.flowControl
         return ByteBuffer(bytes: try message.serializedBytes() as [UInt8])
     }
 
@@ -110,6 +116,12 @@ public struct XRPCSettings: Sendable, Hashable {
         // would refuse.
         var clamped = settings
         clamped.maxHeaderSize = min(settings.maxHeaderSize, settings.maxFramePayload)
+        clamped.flowControl = message.flowControl
+        if message.flowControl {
+            // A window smaller than a whole message could never be refilled (a message is only
+            // consumed once complete), so a peer enforcing windows promises at least this much.
+            clamped.initialWindowSize = min(max(clamped.initialWindowSize, clamped.maxMessageSize), XRPCConnectionHandler.maxWindow)
+        }
         return clamped
     }
 }

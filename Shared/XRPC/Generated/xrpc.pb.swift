@@ -51,6 +51,11 @@ nonisolated struct Xrpc_V1_Settings: Sendable {
   /// Initial per-stream flow-control window for streaming calls, in bytes. Default 65536.
   var initialWindowSize: UInt32 = 0
 
+  /// True: the sender returns credit with WINDOW_UPDATE as its application consumes MESSAGE bytes,
+  /// and holds the peer to its stream windows. Windows are enforced on a connection only when both
+  /// sides announce it (docs/PROTOCOL.md §10.8). Absent (false): windows are advisory, as in 1.0.
+  var flowControl: Bool = false
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -166,7 +171,7 @@ fileprivate nonisolated let _protobuf_package = "xrpc.v1"
 
 nonisolated extension Xrpc_V1_Settings: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Settings"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_frame_payload\0\u{3}max_message_size\0\u{3}max_header_size\0\u{3}max_concurrent_streams\0\u{3}initial_window_size\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_frame_payload\0\u{3}max_message_size\0\u{3}max_header_size\0\u{3}max_concurrent_streams\0\u{3}initial_window_size\0\u{3}flow_control\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -179,6 +184,7 @@ nonisolated extension Xrpc_V1_Settings: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.maxHeaderSize) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.maxConcurrentStreams) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.initialWindowSize) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.flowControl) }()
       default: break
       }
     }
@@ -200,6 +206,9 @@ nonisolated extension Xrpc_V1_Settings: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.initialWindowSize != 0 {
       try visitor.visitSingularUInt32Field(value: self.initialWindowSize, fieldNumber: 5)
     }
+    if self.flowControl != false {
+      try visitor.visitSingularBoolField(value: self.flowControl, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -209,6 +218,7 @@ nonisolated extension Xrpc_V1_Settings: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.maxHeaderSize != rhs.maxHeaderSize {return false}
     if lhs.maxConcurrentStreams != rhs.maxConcurrentStreams {return false}
     if lhs.initialWindowSize != rhs.initialWindowSize {return false}
+    if lhs.flowControl != rhs.flowControl {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

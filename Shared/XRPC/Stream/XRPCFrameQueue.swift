@@ -15,6 +15,15 @@ struct XRPCFrameQueue {
         self.frames.append(frame)
     }
 
+    /// The frame `popFirst` would return.
+    var first: XRPCFrame? { self.head < self.frames.count ? self.frames[self.head] : nil }
+
+    /// Replaces the first frame (with what is left of it after part was sent).
+    mutating func replaceFirst(with frame: XRPCFrame) {
+        guard self.head < self.frames.count else { return }
+        self.frames[self.head] = frame
+    }
+
     mutating func popFirst() -> XRPCFrame? {
         guard self.head < self.frames.count else { return nil }
         let frame = self.frames[self.head]

@@ -39,7 +39,10 @@ final class XRPCInboundBuffer<Element: Sendable>: Sendable {
             self.budget?.add(bytes)
             return nil
         }
-        waiter?.resume(returning: element)
+        guard let waiter else { return }
+        // Consumed the moment it arrived: its flow-control credit goes back at once.
+        self.budget?.consumedOnArrival(bytes)
+        waiter.resume(returning: element)
     }
 
     /// Event loop: no more parts. Without an error, queued parts are still delivered, then the
@@ -149,6 +152,10 @@ final class XRPCInboundBudget: Sendable {
     private let highWatermark: Int
     private let lowWatermark: Int
     private let resume: @Sendable () -> Void
+    /// A stream's budget counts into its connection's, and reports what its consumer is done
+    /// with, for flow control (`XRPCReceiveWindow`).
+    private let parent: XRPCInboundBudget?
+    private let onConsumed: (@Sendable (Int) -> Void)?
 
     /// - Parameters:
     ///   - highWatermark: stop reading above this many buffered bytes.
@@ -157,11 +164,30 @@ final class XRPCInboundBudget: Sendable {
         self.highWatermark = highWatermark
         self.lowWatermark = highWatermark / 2
         self.resume = resume
+        self.parent = nil
+        self.onConsumed = nil
+    }
+
+    /// A stream's budget: bytes count into `parent` (the connection's), and `onConsumed` hears
+    /// of every byte the stream's consumer takes or drops. Never pauses reading by itself.
+    init(parent: XRPCInboundBudget?, onConsumed: @escaping @Sendable (Int) -> Void) {
+        self.highWatermark = .max
+        self.lowWatermark = .max
+        self.resume = {}
+        self.parent = parent
+        self.onConsumed = onConsumed
+    }
+
+    /// Bytes handed straight to a waiting consumer, never held.
+    func consumedOnArrival(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        self.onConsumed?(bytes)
     }
 
     func add(_ bytes: Int) {
         guard bytes > 0 else { return }
         self.state.withLock { $0.bytes += bytes }
+        self.parent?.add(bytes)
     }
 
     func release(_ bytes: Int) {
@@ -173,6 +199,8 @@ final class XRPCInboundBudget: Sendable {
             return true
         }
         if shouldResume { self.resume() }
+        self.parent?.release(bytes)
+        self.onConsumed?(bytes)
     }
 
     /// Event loop: whether to stop reading now. Records the pause, so the consumer that drains

@@ -28,6 +28,8 @@ final class XRPCStreamRecord {
     var sendWindow = XRPCSettings.defaults.initialWindowSize
     /// Frames waiting for the connection's round-robin writer, in stream order.
     var pendingFrames = XRPCFrameQueue()
+    /// What the peer may still send on this stream, when flow control is on (else nil).
+    var receiveWindow: XRPCReceiveWindow?
 
     init(id: UInt32, machine: XRPCStreamStateMachine, sink: Sink, inheritedDeadline: ContinuousClock.Instant? = nil) {
         self.id = id

@@ -34,19 +34,22 @@ final class XRPCClientConnection: Sendable {
         let settings = config.settings.normalized
         let handshakeTimeout = config.connectTimeout.timeAmount
         let hostname = serverHostname ?? (endpoint.host.isIPAddress ? nil : endpoint.host)
+        let policy = config.connection
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(config.connectTimeout.timeAmount)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeBufferWaterMark, value: policy.writeBufferWaterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
+                    try sync.addHandler(XRPCReadDeadlineHandler(timeout: policy.readTimeout.timeAmount, expectPreface: false))
                     try sync.addHandler(ByteToMessageHandler(XRPCFrameDecoder(
                         expectPreface: false,
                         maxFramePayload: settings.maxFramePayload,
                         maxHeaderSize: settings.maxHeaderSize
                     )))
-                    let handler = XRPCConnectionHandler(role: .client, settings: settings, handshakeTimeout: handshakeTimeout)
+                    let handler = XRPCConnectionHandler(role: .client, settings: settings, handshakeTimeout: handshakeTimeout, policy: policy)
                     handler.onDraining = onDraining
                     try sync.addHandler(handler)
                 }

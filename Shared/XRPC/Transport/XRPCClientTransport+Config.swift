@@ -32,6 +32,7 @@ extension XRPCClientTransport {
     /// | `maxTransparentRetries` | 3 | re-sends of a call the server provably did not process |
     /// | `transparentRetryBufferLimit` | 1 MiB | request bytes kept for such a re-send; a call that sent more is not re-sent |
     /// | `retryThrottle` | none | GRPCCore's retry throttle, shared by every call on this transport |
+    /// | `connection` | `XRPCConnectionPolicy.clientDefaults` | keepalive, PING policing, read deadline, write-buffer watermarks and stall timeout, rapid-reset limit, chunk size |
     public struct Config: Sendable {
         /// Limits announced to servers in SETTINGS and enforced on their responses. Default
         /// `XRPCSettings.defaults`.
@@ -57,6 +58,9 @@ extension XRPCClientTransport {
         /// GRPCCore's retry throttle (token bucket) for retry and hedging policies, shared by
         /// all calls on this transport. Default: none (no throttling).
         public var retryThrottle: RetryThrottle?
+        /// Keepalive, PING policing, read deadline, write-buffer bounds and the other timers of
+        /// each connection. Default `XRPCConnectionPolicy.clientDefaults`.
+        public var connection: XRPCConnectionPolicy
 
         /// Creates a configuration.
         /// - Parameters:
@@ -68,6 +72,7 @@ extension XRPCClientTransport {
         ///   - maxTransparentRetries: re-sends of calls that were provably not processed.
         ///   - transparentRetryBufferLimit: request bytes kept for such re-sends.
         ///   - retryThrottle: GRPCCore's retry throttle.
+        ///   - connection: per-connection liveness and buffering policy.
         public init(
             settings: XRPCSettings,
             connectTimeout: Duration,
@@ -76,7 +81,8 @@ extension XRPCClientTransport {
             maxConnectionsPerEndpoint: Int = 4,
             maxTransparentRetries: Int = 3,
             transparentRetryBufferLimit: Int = 1 << 20,
-            retryThrottle: RetryThrottle? = nil
+            retryThrottle: RetryThrottle? = nil,
+            connection: XRPCConnectionPolicy = .clientDefaults
         ) {
             self.settings = settings
             self.connectTimeout = connectTimeout
@@ -86,6 +92,7 @@ extension XRPCClientTransport {
             self.maxTransparentRetries = maxTransparentRetries
             self.transparentRetryBufferLimit = transparentRetryBufferLimit
             self.retryThrottle = retryThrottle
+            self.connection = connection
         }
 
         /// The defaults.

@@ -91,10 +91,7 @@ public final class XRPCServerTransport: ServerTransport {
                     }
                 }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: .init(
-                    low: max(1, min(policy.writeBufferLowWatermark, policy.writeBufferHighWatermark)),
-                    high: max(1, policy.writeBufferHighWatermark)
-                ))
+                .childChannelOption(.writeBufferWaterMark, value: policy.writeBufferWaterMark)
                 .bind(host: self.host, port: self.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let sync = channel.pipeline.syncOperations

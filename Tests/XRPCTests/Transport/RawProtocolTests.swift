@@ -52,7 +52,8 @@ struct RawProtocolTests {
         try await TestHarness.withServer(pki: pki) { endpoint in
             try await RawXRPCConnection.with(port: endpoint.port, tls: Self.options(pki)) { connection in
                 let settings = try await connection.handshake()
-                #expect(try XRPCSettings.decode(settings.payload) == XRPCSettings.defaults)
+                // Config.defaults, announced with flow control: a window of one whole message.
+                #expect(try XRPCSettings.decode(settings.payload) == XRPCConnectionHandler.announced(.defaults, flowControl: true))
                 try await connection.send(Self.unaryCall(stream: 1, .with(payload: "hello"), metadata: [("x-gateway", "pos-7")]))
                 let headers = try await connection.expectFrame()
                 #expect(headers.type == .headers && headers.streamID == 1)

@@ -48,6 +48,8 @@ struct CouponIssuer: Sendable {
         }
         switch (order.origin, campaign.distribution) {
         case (.claim, .claim), (.grant, .claim), (.grant, .grant): break
+        // Points exchange buys a claimable or granted coupon, never a code.
+        case (.points, .claim), (.points, .grant): break
         default:
             throw IssuanceError.failedPrecondition(
                 "Campaign '\(campaign.id)' is distributed by \(CampaignRecord.name(of: campaign.distribution)), not by \(order.origin.rawValue).")

@@ -5,6 +5,8 @@ enum IssuanceID {
     static func campaign() -> String { make("cmp_") }
     /// A new coupon id.
     static func coupon() -> String { make("cpn_") }
+    /// A new points-exchange saga id.
+    static func saga() -> String { make("sga_") }
 
     private static func make(_ prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
