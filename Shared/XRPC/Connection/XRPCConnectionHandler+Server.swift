@@ -13,8 +13,6 @@ final class XRPCAcceptedStream: Sendable {
     let lifecycle: XRPCStreamLifecycle
     let peer: XRPCPeer
     let connection: XRPCConnectionHandle
-    /// What the handler writes, on its way to the event loop (`XRPCServerStreamWriter`).
-    let outbound = XRPCServerOutbound()
 
     init(
         streamID: UInt32,

@@ -70,16 +70,18 @@ final class XRPCClientCall: Sendable {
             if let closure = stream.lifecycle.closure, state.replay == nil || !Self.mayBeUnprocessed(closure) {
                 throw XRPCStreamClosure.error(for: closure)
             }
-            // Queued under the lock, so a re-send's replay and later parts reach the event loop
-            // in the order the caller wrote them.
-            stream.send(part)
+            // Sent under the lock, so a re-send's replay and later parts reach the event loop in
+            // the order the caller wrote them.
+            let record = stream.record
+            stream.connection.execute { $0.clientSend(part, record: record.value) }
         }
     }
 
     func halfClose() {
         self.state.withLock { state in
             state.halfClosed = true
-            state.attempt.stream.halfClose()
+            let record = state.attempt.stream.record
+            state.attempt.stream.connection.execute { $0.clientHalfClose(record: record.value) }
         }
     }
 
@@ -115,8 +117,13 @@ final class XRPCClientCall: Sendable {
             guard !state.finished, let replay = state.replay else { return nil }
             let previous = state.attempt
             state.attempt = attempt
-            for part in replay { attempt.stream.send(part) }
-            if state.halfClosed { attempt.stream.halfClose() }
+            let record = attempt.stream.record
+            for part in replay {
+                attempt.stream.connection.execute { $0.clientSend(part, record: record.value) }
+            }
+            if state.halfClosed {
+                attempt.stream.connection.execute { $0.clientHalfClose(record: record.value) }
+            }
             return previous
         }
         guard let previous else {

@@ -1,5 +1,4 @@
 import GRPCCore
-import Synchronization
 
 /// Runs one accepted stream through GRPCCore's handler, and stops the handler when the stream
 /// is aborted under it: reset by the client, past its deadline, or its connection lost.
@@ -103,7 +102,8 @@ struct XRPCServerStreamWriter: ClosableRPCWriterProtocol {
         if let closure = self.stream.lifecycle.closure {
             throw XRPCStreamClosure.error(for: closure)
         }
-        self.stream.outbound.enqueue(.send(element), to: self.stream)
+        let id = self.stream.streamID
+        self.stream.connection.execute { $0.serverSend(element, streamID: id) }
     }
 
     func write(contentsOf elements: some Sequence<Element>) async throws {
@@ -111,76 +111,13 @@ struct XRPCServerStreamWriter: ClosableRPCWriterProtocol {
     }
 
     func finish() async {
-        self.stream.outbound.enqueue(.finish(nil), to: self.stream)
+        let id = self.stream.streamID
+        self.stream.connection.execute { $0.serverFinish(streamID: id, error: nil) }
     }
 
     func finish(throwing error: any Error) async {
-        self.stream.outbound.enqueue(.finish(error), to: self.stream)
-    }
-}
-
-/// The parts a handler writes to one server stream, handed to the event loop in batches: a
-/// unary response (metadata, message, status) usually takes one submission instead of three.
-/// Only the first part queued while no drain is pending schedules one; the drain runs until the
-/// queue is empty, so parts reach the handler in the order they were written.
-final class XRPCServerOutbound: Sendable {
-    enum Operation: Sendable {
-        case send(RPCResponsePart<XRPCBytes>)
-        case finish((any Error)?)
-    }
-
-    private struct State {
-        var pending: [Operation] = []
-        /// A drain is scheduled or running: new parts are picked up by it.
-        var draining = false
-        /// A status was queued. Once it is handled the stream is forgotten on the event loop
-        /// (completed or aborted), so a `finish` after it would do nothing there: it is dropped
-        /// here, saving a hop per call.
-        var statusQueued = false
-    }
-
-    private let state = Mutex(State())
-
-    init() {}
-
-    func enqueue(_ operation: Operation, to stream: XRPCAcceptedStream) {
-        let schedule = self.state.withLock { state -> Bool in
-            switch operation {
-            case .finish where state.statusQueued:
-                return false
-            case .send(.status):
-                state.statusQueued = true
-            default:
-                break
-            }
-            state.pending.append(operation)
-            guard !state.draining else { return false }
-            state.draining = true
-            return true
-        }
-        guard schedule else { return }
-        stream.connection.execute { handler in self.drain(into: handler, streamID: stream.streamID) }
-    }
-
-    /// Event loop: hands every queued part to the handler, in order.
-    private func drain(into handler: XRPCConnectionHandler, streamID: UInt32) {
-        while true {
-            var batch: [Operation] = []
-            self.state.withLock { state in
-                if state.pending.isEmpty {
-                    state.draining = false
-                } else {
-                    swap(&batch, &state.pending)
-                }
-            }
-            if batch.isEmpty { return }
-            for operation in batch {
-                switch operation {
-                case .send(let part): handler.serverSend(part, streamID: streamID)
-                case .finish(let error): handler.serverFinish(streamID: streamID, error: error)
-                }
-            }
-        }
+        let id = self.stream.streamID
+        self.stream.connection.execute { $0.serverFinish(streamID: id, error: error) }
     }
 }
 
