@@ -124,6 +124,18 @@ final class XRPCStreamLifecycle: Sendable {
         }
     }
 
+    /// Takes `bytes` of credit without waiting, for a message that is sent regardless: a client
+    /// re-sending a call replays what the caller already wrote, and later writes must see that
+    /// credit as used.
+    func takeSendCredit(_ bytes: Int) {
+        self.state.withLock { state in
+            if let credit = state.sendCredit { state.sendCredit = credit - bytes }
+        }
+    }
+
+    /// Whether a producer is waiting for flow-control credit (for tests).
+    var isWaitingForSendCredit: Bool { self.state.withLock { $0.creditWaiter != nil } }
+
     /// Suspends until the stream is closed early, or the calling task is cancelled (then nil).
     func waitForAbort() async -> XRPCStreamClosure? {
         await withTaskCancellationHandler {

@@ -89,13 +89,10 @@ struct XRPCServerStreamWriter: ClosableRPCWriterProtocol {
 
     func write(_ element: Element) async throws {
         // While the client does not read, the handler is not pulled from: memory stays bounded
-        // by the write-buffer watermark plus one queued message per stream.
-        // With flow control on, a client reading this stream slowly holds back only this
-        // stream: the handler waits here for the client's credit.
-        if case .message(let bytes) = element { await self.stream.lifecycle.waitForSendCredit(bytes.count) }
-        if case .message(let bytes) = element, bytes.count > self.stream.connection.chunkSize {
-            // Queued for the round-robin writer: wait for this stream's previous one to go out.
-            await self.stream.lifecycle.waitForQueueRoom()
+        // by the write-buffer watermarks plus one message per stream. With flow control on, a
+        // client reading this stream slowly holds back only this stream's handler.
+        if case .message(let bytes) = element {
+            await self.stream.connection.admitMessage(of: bytes.count, on: self.stream.lifecycle)
         } else {
             await self.stream.connection.writability.waitUntilWritable()
         }
