@@ -52,20 +52,28 @@ struct ClientFlowControlTests {
                     try await events.wait(for: shape == .clientStreaming ? "collect:first" : "converse:first")
                     // The writer either suspends (credit used up) or, without client flow
                     // control, gets through all its messages while the handler reads nothing.
+                    // What is asserted comes from the snapshot that saw it waiting: credit the
+                    // server returns for the message its handler did read may resume it once.
+                    var waiting: ClientProbe.Snapshot?
+                    var sent = 0
                     try await ClientProbe.waitUntil {
-                        if events.count("sent") == Self.messages { return true }
-                        return try await ClientProbe.snapshot(transport).waitingForCredit > 0
+                        sent = events.count("sent")
+                        if sent == Self.messages { return true }
+                        let snapshot = try await ClientProbe.snapshot(transport)
+                        guard snapshot.waitingForCredit > 0 else { return false }
+                        waiting = snapshot
+                        sent = events.count("sent")
+                        return true
                     }
-                    let sent = events.count("sent")
-                    let snapshot = try await ClientProbe.snapshot(transport)
                     #expect(sent < Self.messages, "the writer got through all \(sent) messages while the server read one")
-                    #expect(snapshot.waitingForCredit == 1)
+                    #expect(waiting?.waitingForCredit == 1)
                     // 64 KiB of window: four messages and a fifth that overdraws it; then the
                     // credit the server returned for the one message its handler read.
                     #expect(sent <= 6, "\(sent) messages of 16,004 bytes were let through a 64 KiB window")
                     // Nothing piles up on this side: at most the part of one message the window
                     // did not cover waits on the event loop.
-                    #expect(snapshot.queuedBytes <= 16_004, "\(snapshot.queuedBytes) request bytes queued")
+                    let queued = waiting?.queuedBytes ?? 0
+                    #expect(queued <= 16_004, "\(queued) request bytes queued")
                     latch.open()
                     let received = try #require(try await group.next())
                     #expect(received == Self.messages)
