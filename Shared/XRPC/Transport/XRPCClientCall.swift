@@ -59,18 +59,21 @@ final class XRPCClientCall: Sendable {
         // on the connection, exactly as a server handler's response does; so a server that does
         // not read its request stream suspends the caller instead of having this side queue
         // request bytes without bound.
-        var waitedOn: XRPCStreamLifecycle?
+        var admission: (stream: XRPCClientStream, reserved: Int)?
         if case .message(let bytes) = part {
             let stream = self.state.withLock { $0.attempt.stream }
-            await stream.connection.admitMessage(of: bytes.count, on: stream.lifecycle)
-            waitedOn = stream.lifecycle
+            let reserved = await stream.connection.admitMessage(of: bytes.count, on: stream.lifecycle)
+            admission = (stream, reserved)
         }
         try self.state.withLock { state in
             let stream = state.attempt.stream
-            if let waitedOn, waitedOn !== stream.lifecycle, case .message(let bytes) = part {
-                // Re-sent on a new stream while this part waited on the old one: its credit is
-                // taken from the new stream, as the replay's is.
-                stream.lifecycle.takeSendCredit(bytes.count)
+            var reserved = admission?.reserved ?? 0
+            if let admission, admission.stream.lifecycle !== stream.lifecycle {
+                // Re-sent on a new stream while this part waited on the old one: its room there
+                // is given back, and its credit is taken from the new stream as the replay's is.
+                admission.stream.connection.writability.release(admission.reserved)
+                reserved = 0
+                if case .message(let bytes) = part { stream.lifecycle.takeSendCredit(bytes.count) }
             }
             if state.replay != nil {
                 if case .message(let bytes) = part { state.replayBytes += bytes.count }
@@ -83,12 +86,17 @@ final class XRPCClientCall: Sendable {
             // A stream that ended unprocessed is about to be replaced: keep taking parts for
             // the re-send rather than failing the writer.
             if let closure = stream.lifecycle.closure, state.replay == nil || !Self.mayBeUnprocessed(closure) {
+                stream.connection.writability.release(reserved)
                 throw XRPCStreamClosure.error(for: closure)
             }
             // Sent under the lock, so a re-send's replay and later parts reach the event loop in
             // the order the caller wrote them.
             let record = stream.record
-            stream.connection.execute { $0.clientSend(part, record: record.value) }
+            let held = reserved
+            stream.connection.execute { handler in
+                handler.clientSend(part, record: record.value)
+                handler.releaseAfterFlush(held)
+            }
         }
     }
 

@@ -91,16 +91,22 @@ struct XRPCServerStreamWriter: ClosableRPCWriterProtocol {
         // While the client does not read, the handler is not pulled from: memory stays bounded
         // by the write-buffer watermarks plus one message per stream. With flow control on, a
         // client reading this stream slowly holds back only this stream's handler.
+        let reserved: Int
         if case .message(let bytes) = element {
-            await self.stream.connection.admitMessage(of: bytes.count, on: self.stream.lifecycle)
+            reserved = await self.stream.connection.admitMessage(of: bytes.count, on: self.stream.lifecycle)
         } else {
             await self.stream.connection.writability.waitUntilWritable()
+            reserved = 0
         }
         if let closure = self.stream.lifecycle.closure {
+            self.stream.connection.writability.release(reserved)
             throw XRPCStreamClosure.error(for: closure)
         }
         let id = self.stream.streamID
-        self.stream.connection.execute { $0.serverSend(element, streamID: id) }
+        self.stream.connection.execute { handler in
+            handler.serverSend(element, streamID: id)
+            handler.releaseAfterFlush(reserved)
+        }
     }
 
     func write(contentsOf elements: some Sequence<Element>) async throws {
