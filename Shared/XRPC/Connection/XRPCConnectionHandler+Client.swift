@@ -46,6 +46,10 @@ extension XRPCConnectionHandler {
         let handle = XRPCConnectionHandle(handler: self, eventLoop: eventLoop)
         let (budget, receiveWindow) = self.makeStreamBudget()
         let maxMessageSize = self.localSettings.maxMessageSize
+        // The caller's writes wait for the server's credit, as a server handler's do for the
+        // client's (PROTOCOL.md §10.8): without this, a server that does not read would have
+        // the client queue request bytes for it without bound.
+        let initialCredit = self.flowControlEnforced ? self.peerSettings.initialWindowSize : nil
         return slot.map {
             let inbound = XRPCInboundBuffer<RPCResponsePart<XRPCBytes>>(budget: budget)
             let record = XRPCStreamRecord(
@@ -57,6 +61,7 @@ extension XRPCConnectionHandler {
             record.holdsSlot = true
             record.receiveWindow = receiveWindow
             record.methodPath = methodPath
+            if let initialCredit { record.lifecycle.limitSendCredit(to: initialCredit) }
             return XRPCClientStream(record: NIOLoopBound(record, eventLoop: eventLoop), inbound: inbound, lifecycle: record.lifecycle, connection: handle)
         }
     }

@@ -122,6 +122,20 @@ extension XRPCConnectionHandler {
         return XRPCFrame(type: .message, flags: flags, streamID: frame.streamID, payload: part)
     }
 
+    /// A producer's message, `reserved` bytes of which it held in the writability gate, has been
+    /// handed to this handler (written, or dropped with its stream): the gate gets the bytes back
+    /// after the next flush. Holding them until then matters, because TLS encrypts at the flush
+    /// and only the ciphertext counts against the channel's watermarks.
+    func releaseAfterFlush(_ reserved: Int) {
+        guard reserved > 0 else { return }
+        guard self.context != nil else {
+            self.writabilityGate.release(reserved)
+            return
+        }
+        self.reservedAwaitingFlush += reserved
+        self.scheduleFlush()
+    }
+
     /// Producers of messages written at once wait while the channel is unwritable.
     func updateProducerGate() {
         self.writabilityGate.setWritable(self.context?.channel.isWritable ?? true)

@@ -85,8 +85,12 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
     /// Payload bytes queued in `readyStreams`.
     var pendingOutboundBytes = 0
     var writerPassScheduled = false
-    /// Shared with the tasks producing messages, so they wait while the channel is unwritable.
-    let writabilityGate = XRPCWritabilityGate()
+    /// Shared with the tasks producing messages, so they wait while the channel is unwritable
+    /// or too much is already on its way to it.
+    let writabilityGate: XRPCWritabilityGate
+    /// Bytes producers reserved in the gate whose messages were written since the last flush:
+    /// released once flushed, when the channel's watermarks start counting them.
+    var reservedAwaitingFlush = 0
 
     var inboundBudget: XRPCInboundBudget?
     private var readPending = false
@@ -105,6 +109,7 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
         self.localSettings = Self.announced(settings.normalized, flowControl: policy.flowControl)
         self.handshakeTimeout = handshakeTimeout
         self.policy = policy
+        self.writabilityGate = XRPCWritabilityGate(inFlightLimit: policy.writeBufferHighWatermark)
         self.liveness = XRPCLivenessStateMachine(policy: policy, now: .now())
         // Only a server is policed for resets: a client's streams are its own to cancel, while a
         // server resetting them is not an attack on the client.
@@ -359,6 +364,10 @@ final class XRPCConnectionHandler: ChannelDuplexHandler {
             let handler = loopBound.value
             handler.flushScheduled = false
             handler.context?.flush()
+            if handler.reservedAwaitingFlush > 0 {
+                handler.writabilityGate.release(handler.reservedAwaitingFlush)
+                handler.reservedAwaitingFlush = 0
+            }
         }
     }
 

@@ -7,8 +7,12 @@ import Synchronization
 /// The event loop pushes; one task iterates. Bytes held here count against the connection's
 /// `XRPCInboundBudget`, which stops reading from the socket while consumers lag, so a fast
 /// sender cannot grow memory without bound.
-final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
-    typealias Failure = any Error
+///
+/// Not an `AsyncSequence` itself: GRPCCore reaches sequences through type-erased wrappers, where
+/// a generic class's code runs unspecialized. Consumers wrap it in a concrete sequence
+/// (`XRPCServerInbound`, `XRPCClientCall.Inbound`) and call `next()` with the element type known,
+/// so the optimizer specializes it.
+final class XRPCInboundBuffer<Element: Sendable>: Sendable {
 
     private struct State {
         var queue = CircularBuffer<(Element, Int)>(initialCapacity: 4)
@@ -84,7 +88,10 @@ final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
     }
 
     func next() async throws -> Element? {
-        try await withTaskCancellationHandler {
+        // A part that is already here needs no continuation: most calls' parts arrive before
+        // they are asked for.
+        if let result = self.poll() { return try result.get() }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
                 let result: Result<Element?, any Error>? = self.state.withLock { state in
                     if let (element, bytes) = state.queue.popFirst() {
@@ -111,18 +118,26 @@ final class XRPCInboundBuffer<Element: Sendable>: AsyncSequence, Sendable {
         }
     }
 
+    /// A queued part, or the end; nil when the consumer has to wait.
+    private func poll() -> Result<Element?, any Error>? {
+        self.state.withLock { state in
+            if let (element, bytes) = state.queue.popFirst() {
+                self.budget?.release(bytes)
+                return .success(element)
+            }
+            if let end = state.end {
+                return end.map { nil }
+            }
+            return nil
+        }
+    }
+
     /// What a consumer whose task is cancelled sees: gRPC's CANCELLED, so the caller gets a
     /// status rather than an opaque `CancellationError` wrapped as UNKNOWN.
     private static var cancelled: RPCError {
         RPCError(code: .cancelled, message: "the call was cancelled")
     }
 
-    struct AsyncIterator: AsyncIteratorProtocol {
-        let buffer: XRPCInboundBuffer
-        func next() async throws -> Element? { try await self.buffer.next() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: self) }
 }
 
 /// Counts the bytes a connection holds in its streams' inbound buffers, and tells the event

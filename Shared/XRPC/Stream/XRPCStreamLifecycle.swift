@@ -110,6 +110,15 @@ final class XRPCStreamLifecycle: Sendable {
     /// reads slowly waits here, with at most one window plus one message of its stream buffered
     /// on this side. Returns at once when not limited or once the stream has ended.
     func waitForSendCredit(_ bytes: Int) async {
+        // Most writes have credit: taking it without a continuation keeps them off the slow path
+        // (every request and response message comes through here).
+        let taken = self.state.withLock { state -> Bool in
+            guard let credit = state.sendCredit, state.closedReason == nil else { return true }
+            guard credit > 0 else { return false }
+            state.sendCredit = credit - bytes
+            return true
+        }
+        if taken { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = self.state.withLock { state -> Bool in
                 guard let credit = state.sendCredit, state.closedReason == nil else { return true }
@@ -123,6 +132,18 @@ final class XRPCStreamLifecycle: Sendable {
             if ready { continuation.resume() }
         }
     }
+
+    /// Takes `bytes` of credit without waiting, for a message that is sent regardless: a client
+    /// re-sending a call replays what the caller already wrote, and later writes must see that
+    /// credit as used.
+    func takeSendCredit(_ bytes: Int) {
+        self.state.withLock { state in
+            if let credit = state.sendCredit { state.sendCredit = credit - bytes }
+        }
+    }
+
+    /// Whether a producer is waiting for flow-control credit (for tests).
+    var isWaitingForSendCredit: Bool { self.state.withLock { $0.creditWaiter != nil } }
 
     /// Suspends until the stream is closed early, or the calling task is cancelled (then nil).
     func waitForAbort() async -> XRPCStreamClosure? {

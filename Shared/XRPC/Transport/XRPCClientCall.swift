@@ -54,9 +54,27 @@ final class XRPCClientCall: Sendable {
 
     // MARK: - Outbound
 
-    func write(_ part: RPCRequestPart<XRPCBytes>) throws {
+    func write(_ part: RPCRequestPart<XRPCBytes>) async throws {
+        // A message waits, outside the lock, for the server's flow-control credit and for room
+        // on the connection, exactly as a server handler's response does; so a server that does
+        // not read its request stream suspends the caller instead of having this side queue
+        // request bytes without bound.
+        var admission: (stream: XRPCClientStream, reserved: Int)?
+        if case .message(let bytes) = part {
+            let stream = self.state.withLock { $0.attempt.stream }
+            let reserved = await stream.connection.admitMessage(of: bytes.count, on: stream.lifecycle)
+            admission = (stream, reserved)
+        }
         try self.state.withLock { state in
             let stream = state.attempt.stream
+            var reserved = admission?.reserved ?? 0
+            if let admission, admission.stream.lifecycle !== stream.lifecycle {
+                // Re-sent on a new stream while this part waited on the old one: its room there
+                // is given back, and its credit is taken from the new stream as the replay's is.
+                admission.stream.connection.writability.release(admission.reserved)
+                reserved = 0
+                if case .message(let bytes) = part { stream.lifecycle.takeSendCredit(bytes.count) }
+            }
             if state.replay != nil {
                 if case .message(let bytes) = part { state.replayBytes += bytes.count }
                 if state.replayBytes > self.replayLimit {
@@ -68,12 +86,17 @@ final class XRPCClientCall: Sendable {
             // A stream that ended unprocessed is about to be replaced: keep taking parts for
             // the re-send rather than failing the writer.
             if let closure = stream.lifecycle.closure, state.replay == nil || !Self.mayBeUnprocessed(closure) {
+                stream.connection.writability.release(reserved)
                 throw XRPCStreamClosure.error(for: closure)
             }
             // Sent under the lock, so a re-send's replay and later parts reach the event loop in
             // the order the caller wrote them.
             let record = stream.record
-            stream.connection.execute { $0.clientSend(part, record: record.value) }
+            let held = reserved
+            stream.connection.execute { handler in
+                handler.clientSend(part, record: record.value)
+                handler.releaseAfterFlush(held)
+            }
         }
     }
 
@@ -119,6 +142,9 @@ final class XRPCClientCall: Sendable {
             state.attempt = attempt
             let record = attempt.stream.record
             for part in replay {
+                // Sent regardless of credit (the replay is bounded by `replayLimit`), but counted,
+                // so the caller's next write waits for what the replay used.
+                if case .message(let bytes) = part { attempt.stream.lifecycle.takeSendCredit(bytes.count) }
                 attempt.stream.connection.execute { $0.clientSend(part, record: record.value) }
             }
             if state.halfClosed {
@@ -147,6 +173,22 @@ final class XRPCClientCall: Sendable {
         }
         guard let attempt else { return }
         attempt.stream.inbound.discard()
+        Self.release(attempt, pool: self.pool, error: error)
+    }
+
+    /// The request side failed: GRPCCore calls this when the caller's producer throws, which
+    /// includes a write refused because the call had already ended. A call the server has
+    /// answered is left to its reader, whose response may not be read yet; any other is reset,
+    /// and its reader sees `error` unless the event loop has already ended it with a reason.
+    func requestFailed(_ error: RPCError) {
+        let attempt = self.state.withLock { state -> Attempt? in
+            guard !state.finished, state.attempt.stream.lifecycle.closure != .completed else { return nil }
+            state.finished = true
+            state.replay = nil
+            return state.attempt
+        }
+        guard let attempt else { return }
+        attempt.stream.inbound.finish(throwing: error)
         Self.release(attempt, pool: self.pool, error: error)
     }
 
@@ -185,16 +227,16 @@ extension XRPCClientCall {
         typealias Element = RPCRequestPart<XRPCBytes>
         let call: XRPCClientCall
 
-        func write(_ element: Element) async throws { try self.call.write(element) }
+        func write(_ element: Element) async throws { try await self.call.write(element) }
 
         func write(contentsOf elements: some Sequence<Element>) async throws {
-            for element in elements { try self.call.write(element) }
+            for element in elements { try await self.call.write(element) }
         }
 
         func finish() async { self.call.halfClose() }
 
         func finish(throwing error: any Error) async {
-            self.call.finish(error: (error as? RPCError) ?? RPCError(code: .cancelled, message: "the request stream failed: \(error)"))
+            self.call.requestFailed((error as? RPCError) ?? RPCError(code: .cancelled, message: "the request stream failed: \(error)"))
         }
     }
 }

@@ -63,4 +63,69 @@ struct InterleavingTests {
             }
         }
     }
+
+    /// SETTINGS with `max_message_size` = 2 MiB (field 2, varint 80 80 80 01) and `flow_control`
+    /// on: the server's window on each stream is 2 MiB.
+    static let twoMiBWindowSettings: [UInt8] = [0x10, 0x80, 0x80, 0x80, 0x01, 0x30, 0x01]
+
+    @Test("small calls issued while a 3 MiB response streams complete before its last fragment")
+    func smallCallsBesideALargeResponse() async throws {
+        let pki = try TestPKI.make()
+        try await TestHarness.withServer(pki: pki, config: H.config()) { endpoint in
+            try await RawXRPCConnection.with(port: endpoint.port, tls: H.options(pki)) { connection in
+                try await connection.handshake(settingsPayload: Self.twoMiBWindowSettings)
+                // 3 MiB in two messages of 1.5 MiB. The 2 MiB window lets the server send all of
+                // the first and part of the second; the client grants the rest only once the
+                // small calls are answered. That is what makes the order below deterministic:
+                // the test shows the rest of the large response, queued on the server, does not
+                // hold the small calls back (their frames are written at once, between its
+                // fragments), whatever the scheduling.
+                let half = 3 * 1_024 * 1_024 / 2
+                try await connection.send(
+                    H.headers(1, method: "/voucherd.v1.Testing/Expand"),
+                    try H.request(1, .with(repeat: 2, responseSize: UInt32(half)))
+                )
+                var frames: [XRPCFrame] = []
+                repeat {
+                    frames.append(try await connection.expectFrame(within: .seconds(60)))
+                } while !(frames.last?.streamID == 1 && frames.last?.type == .message)
+                // The large response is streaming: now the small unary calls.
+                let small = Array(stride(from: UInt32(3), through: 17, by: 2))
+                var requests: [XRPCFrame] = []
+                for id in small { requests += [H.headers(id), try H.request(id, .with(payload: "small \(id)"))] }
+                try await connection.send(requests)
+
+                var answered: Set<UInt32> = []
+                var largeDone = false
+                while !largeDone {
+                    let frame = try await connection.expectFrame(within: .seconds(60))
+                    frames.append(frame)
+                    guard frame.type == .trailers else { continue }
+                    if frame.streamID == 1 {
+                        largeDone = true
+                        continue
+                    }
+                    #expect(try RawProtocolTests.trailers(frame).code == 0)
+                    answered.insert(frame.streamID)
+                    if answered.count == small.count {
+                        var credit = ByteBuffer()
+                        credit.writeInteger(UInt32(2 * 1_024 * 1_024))
+                        try await connection.send(XRPCFrame(type: .windowUpdate, streamID: 1, payload: credit))
+                    }
+                }
+
+                let large = frames.indices.filter { frames[$0].streamID == 1 && frames[$0].type == .message }
+                let largeBytes = large.reduce(0) { $0 + frames[$1].payload.readableBytes }
+                #expect(largeBytes > 3 * 1_024 * 1_024)
+                let first = try #require(large.first)
+                let last = try #require(large.last)
+                #expect(!frames[last].flags.contains(.more))
+                for id in small {
+                    let done = try #require(frames.lastIndex { $0.streamID == id && $0.type == .trailers })
+                    let reply = try #require(frames.firstIndex { $0.streamID == id && $0.type == .message })
+                    #expect(first < reply && done < last, "small call \(id) finished at frame \(done), the large response's last fragment was frame \(last)")
+                }
+            }
+        }
+    }
 }

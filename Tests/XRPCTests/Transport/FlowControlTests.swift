@@ -26,23 +26,25 @@ struct FlowControlTests {
         let pki = try TestPKI.make()
         let events = EventLog()
         try await TestHarness.withServer(pki: pki, services: [TestingService(events: events)], config: Self.serverConfig()) { endpoint in
-            try await TestHarness.withClient(endpoints: [endpoint], tls: pki.clientTLS()) { client in
-                let (written, writtenSignal) = AsyncStream.makeStream(of: Void.self)
+            let transport = try XRPCClientTransport(endpoints: [endpoint], tls: pki.clientTLS())
+            try await withGRPCClient(transport: transport) { grpc in
+                let client = Voucherd_V1_Testing.Client(wrapping: grpc)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         _ = try? await client.collect(requestProducer: { writer in
                             // The handler stops reading after this message (it waits on it).
                             try await writer.write(.with(delayMillis: 600_000))
-                            // 1.3 MB for a stream nobody reads: ten times the connection's read
-                            // budget, which used to pause reading for every call on it.
+                            // 1.3 MB for a stream nobody reads, ten times the connection's read
+                            // budget, which used to pause reading for every call on it. The
+                            // writer now stops at the stream's window.
                             let chunk = String(repeating: "s", count: 32_000)
                             for _ in 0..<40 { try await writer.write(.with(payload: chunk)) }
-                            writtenSignal.yield()
-                            writtenSignal.finish()
                         })
                     }
                     try await events.wait(for: "started:Collect")
-                    for await _ in written {}
+                    // Once the writer waits for credit, a whole window of unread bytes is on
+                    // the server, held for that stream alone.
+                    try await ClientProbe.waitUntil { try await ClientProbe.snapshot(transport).waitingForCredit > 0 }
                     let echo = try await client.echo(.with(payload: "not held back"))
                     #expect(echo.payload == Data("not held back".utf8))
                     group.cancelAll()
