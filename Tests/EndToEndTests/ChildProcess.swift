@@ -7,46 +7,38 @@ import Dispatch
 import Foundation
 import ProcessTestSupport
 
-/// A child process started from the products directory, with its standard output delivered as
-/// lines (read on a dispatch thread, so the pipe never fills) and its standard error kept.
+/// A child process started from the products directory (with `posix_spawn`, see
+/// ``SpawnedProcess``), with its standard output delivered as lines (read on a dispatch thread,
+/// so the pipe never fills) and its standard error kept.
 final class ChildProcess {
-    let process = Process()
     let name: String
     /// Standard output, line by line, ending when the child closes it.
     let lines: AsyncStream<String>
-    private let stderrPipe = Pipe()
-    private let stdinPipe = Pipe()
+    private let child: SpawnedProcess
     /// Yields the exit status and whether a signal ended the process, once.
     private let exit: AsyncStream<(status: Int32, killed: Bool)>
 
     /// Starts `name` (built next to the tests) with `arguments` and extra `environment`.
     init(_ name: String, arguments: [String], environment: [String: String] = [:], standardInput: String? = nil) throws {
         self.name = name
-        self.process.executableURL = try Products.locate(name)
-        self.process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         // The children must not inherit a session or config from the developer's shell.
         for key in env.keys where key.hasPrefix("VOUCHERD_") || key.hasPrefix("VOUCHERCTL_") { env[key] = nil }
         env.merge(environment) { $1 }
-        self.process.environment = env
-        let stdout = Pipe()
-        self.process.standardOutput = stdout
-        self.process.standardError = self.stderrPipe
-        self.process.standardInput = self.stdinPipe
+        let child = try SpawnedProcess(executable: try Products.locate(name).path, arguments: arguments, environment: env)
+        self.child = child
         let (lines, continuation) = AsyncStream.makeStream(of: String.self)
         self.lines = lines
         let (exit, exitContinuation) = AsyncStream.makeStream(of: (status: Int32, killed: Bool).self)
         self.exit = exit
-        self.process.terminationHandler = { process in
-            exitContinuation.yield((process.terminationStatus, process.terminationReason == .uncaughtSignal))
+        DispatchQueue.global().async {
+            let status = child.waitForExit()
+            exitContinuation.yield((status.status, status.signaled))
             exitContinuation.finish()
         }
-        try ProcessLaunch.run(self.process)
-        try? stdout.fileHandleForWriting.close()
-        try? self.stderrPipe.fileHandleForWriting.close()
-        if let standardInput { self.stdinPipe.fileHandleForWriting.write(Data(standardInput.utf8)) }
-        try? self.stdinPipe.fileHandleForWriting.close()
-        let reader = stdout.fileHandleForReading
+        if let standardInput { child.standardInput.write(Data(standardInput.utf8)) }
+        try? child.standardInput.close()
+        let reader = child.standardOutput
         DispatchQueue.global().async {
             var pending = Data()
             while true {
@@ -63,7 +55,7 @@ final class ChildProcess {
         }
     }
 
-    var pid: Int32 { self.process.processIdentifier }
+    var pid: Int32 { self.child.pid }
 
     /// Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash).
     func signal(_ signal: Int32) {
@@ -74,7 +66,7 @@ final class ChildProcess {
     /// - Returns: the exit status, or the signal number if it was killed, and standard error.
     func waitForExit() async -> (status: Int32, killed: Bool, stderr: String) {
         if let finished = self.finished { return finished }
-        let stderr = self.stderrPipe.fileHandleForReading
+        let stderr = self.child.standardError
         let errorOutput = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: String(decoding: stderr.readDataToEndOfFile(), as: UTF8.self))

@@ -15,4 +15,9 @@ public enum ProcessLaunch {
     public static func run(_ process: Process) throws {
         try self.lock.withLock { try process.run() }
     }
+
+    /// Runs `body` under the same lock (``SpawnedProcess`` creates its pipes and spawns in it).
+    public static func locked<T>(_ body: () throws -> T) rethrows -> T {
+        try self.lock.withLock(body)
+    }
 }
