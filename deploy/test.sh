@@ -34,8 +34,13 @@ echo "==> building (warnings are errors)"
 swift build --build-tests --scratch-path "$scratch" -Xswiftc -warnings-as-errors
 
 echo "==> testing"
-# The suites carry their own time limits; this bound only stops a wedged process.
-timeout 1800 swift test --skip-build --scratch-path "$scratch" --parallel
+# The suites carry their own time limits; this bound only stops a wedged process. The end-to-end
+# suites run on their own afterwards: they start dozens of service processes, which on two cores
+# starved the transport tests that run beside them in one process (connections not set up within
+# their deadlines; see the note in docs/ARCHITECTURE.md "Testing").
+timeout 1800 swift test --skip-build --scratch-path "$scratch" --parallel --skip EndToEndTests
+echo "==> end-to-end tests (real processes)"
+timeout 1800 swift test --skip-build --scratch-path "$scratch" --parallel --filter EndToEndTests
 
 echo "==> demo (checked)"
 # The README's demo, asserting every step: certificates, the services, the scenario through
