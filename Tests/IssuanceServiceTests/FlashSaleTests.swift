@@ -110,4 +110,41 @@ import VoucherdStore
             await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "c") }
         }
     }
+
+    @Test func losersAreRefusedFromOneReadOfTheClaimantsAndWinnersStillGetTheirCoupons() async throws {
+        try await withIssuanceService { harness in
+            let campaign = try await harness.activeCampaign { $0.rules.inventory = 3 }
+            var won: [String: Voucherd_V1_Coupon] = [:]
+            for consumer in ["a", "b", "c"] {
+                won[consumer] = try await harness.claim(campaign.campaignID, as: consumer, key: "win-\(consumer)")
+            }
+            let outcomes = try await Self.run(harness, campaignID: campaign.campaignID, attempts: 200, consumers: 200)
+            #expect(outcomes.allSatisfy { $0 == .refused(.resourceExhausted) })
+            #expect(harness.service.soldOutClaimants.loads == 1)
+            // A retry of a claim that won still gets its coupon, whoever asks first after sell-out.
+            for consumer in ["a", "b", "c"] {
+                let again = try await harness.claim(campaign.campaignID, as: consumer, key: "win-\(consumer)")
+                #expect(again == won[consumer])
+            }
+            // A winner's new key is refused like anyone's.
+            await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "a", key: "new") }
+        }
+    }
+
+    @Test func aWinnerAfterTheInventoryGrewIsAnsweredItsCouponOnceSoldOutAgain() async throws {
+        try await withIssuanceService { harness in
+            let campaign = try await harness.activeCampaign { $0.rules.inventory = 1 }
+            _ = try await harness.claim(campaign.campaignID, as: "a")
+            await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "b") }
+            var update = Voucherd_V1_UpdateCampaignRequest()
+            update.campaignID = campaign.campaignID
+            update.inventory = 2
+            _ = try await Fixtures.merchant("m1").run {
+                try await harness.service.updateCampaign(request: update, context: IssuanceHarness.context())
+            }
+            let coupon = try await harness.claim(campaign.campaignID, as: "b", key: "kb")
+            await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "c") }
+            #expect(try await harness.claim(campaign.campaignID, as: "b", key: "kb") == coupon)
+        }
+    }
 }

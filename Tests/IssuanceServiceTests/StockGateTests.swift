@@ -75,4 +75,19 @@ import Testing
         gate.settle(ticket, level: .init(inventory: 12, issued: 12))
         #expect(await third == .soldOut)
     }
+
+    @Test func aLevelReadBeforeAResetIsDropped() async {
+        let gate = StockGate()
+        #expect(await gate.admit("c") == .unknown)
+        let resets = gate.readStarting()
+        // The campaign's inventory grows (and the gate is reset) while the old level is read.
+        gate.reset("c")
+        gate.load("c", level: .init(inventory: 1, issued: 1), readAfter: resets)
+        #expect(await gate.admit("c") == .unknown)
+        gate.load("c", level: .init(inventory: 2, issued: 1), readAfter: gate.readStarting())
+        guard case .admitted = await gate.admit("c") else {
+            Issue.record("expected an admission from the level read after the reset")
+            return
+        }
+    }
 }

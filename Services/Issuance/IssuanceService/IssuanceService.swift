@@ -12,6 +12,7 @@ public struct IssuanceService: Voucherd_V1_Issuance.SimpleServiceProtocol {
     /// Refuses claims of sold-out campaigns before they reach the writer; shared by every copy
     /// of the service value.
     let stockGate = StockGate()
+    let soldOutClaimants = SoldOutClaimants()
     /// Counts failed ClaimCode lookups per caller; shared by every copy of the service value.
     let codeLookups: CodeLookupLimiter
 

@@ -98,7 +98,10 @@ extension IssuanceService {
                     attributes: ["fields": changed.joined(separator: ",")], now: now, in: db)
                 return record
             }
-            if request.hasInventory { self.stockGate.reset(updated.id) }
+            if request.hasInventory {
+                self.stockGate.reset(updated.id)
+                self.soldOutClaimants.forget(updated.id)
+            }
             return updated.message
         }
     }

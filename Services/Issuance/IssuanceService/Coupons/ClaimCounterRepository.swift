@@ -19,6 +19,14 @@ enum ClaimCounterRepository {
         return Counts(total: row["total"], today: lastDay == day ? row["day_count"] : 0)
     }
 
+    /// Up to `limit` consumers with a counter row for the campaign: everyone ever issued one of
+    /// its coupons, since rows are never deleted.
+    static func consumers(campaignID: String, limit: Int, in db: Database) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT consumer_id FROM claim_counters WHERE campaign_id = ? LIMIT ?",
+            arguments: [campaignID, limit])
+    }
+
     /// Counts one more coupon for the consumer on `day`.
     static func increment(campaignID: String, consumerID: String, day: String, in db: Database) throws {
         try db.execute(

@@ -29,7 +29,11 @@ extension IssuanceService {
             case .unknown:
                 ticket = nil
             case .soldOut:
-                // A retry of a claim that won must still get its coupon (invariant 4).
+                // A retry of a claim that won must still get its coupon (invariant 4), but a
+                // consumer never issued one of this campaign has no such claim to retry.
+                if try await self.neverIssued(request.campaignID, consumerID: consumerID) {
+                    throw IssuanceError.resourceExhausted("Campaign '\(request.campaignID)' is out of stock.")
+                }
                 if let stored = try await self.storedResponse(
                     principal: principal.subject, method: Methods.claimCoupon, key: request.idempotencyKey, hash: hash)
                 {
@@ -59,6 +63,7 @@ extension IssuanceService {
                     return (stored, level)
                 }
                 if let ticket { self.stockGate.settle(ticket, level: level) }
+                self.soldOutClaimants.noteIssued(request.campaignID, consumerID: consumerID)
                 response = written
             } catch let exhausted as StockExhausted {
                 if let ticket {
@@ -92,14 +97,31 @@ extension IssuanceService {
         for _ in 0..<4 {
             let admission = await self.stockGate.admit(campaignID)
             guard admission == .unknown else { return admission }
+            let resets = self.stockGate.readStarting()
             let level = try await self.environment.store.pool.read { db in
                 try CampaignRepository.fetch(campaignID, in: db)?.level
             }
             guard let level else { throw IssuanceError.notFound("No campaign '\(campaignID)'.") }
-            self.stockGate.load(campaignID, level: level)
+            self.stockGate.load(campaignID, level: level, readAfter: resets)
         }
         // The campaign's inventory keeps changing under us; let the writer decide.
         return .unknown
+    }
+
+    /// Whether the consumer provably was never issued a coupon of the sold-out campaign, reading
+    /// the campaign's claimants once (``SoldOutClaimants``).
+    private func neverIssued(_ campaignID: String, consumerID: String) async throws -> Bool {
+        switch self.soldOutClaimants.answer(campaignID, consumerID: consumerID) {
+        case .never: return true
+        case .holder, .unknown: return false
+        case .load(let token):
+            let limit = self.soldOutClaimants.maximumClaimants + 1
+            let consumerIDs = try? await self.environment.store.pool.read { db in
+                try ClaimCounterRepository.consumers(campaignID: campaignID, limit: limit, in: db)
+            }
+            self.soldOutClaimants.finish(token, consumerIDs: consumerIDs)
+            return consumerIDs.map { !$0.contains(consumerID) } ?? false
+        }
     }
 
     /// The stored answer to an earlier request with this key, read without the writer.

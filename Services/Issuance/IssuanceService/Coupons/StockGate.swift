@@ -50,6 +50,9 @@ final class StockGate: Sendable {
         var entries: [String: Entry] = [:]
         var nextGeneration: UInt64 = 1
         var refusals = 0
+        /// Bumped by every ``reset(_:)``: a level read before a reset may be from before the
+        /// inventory changed, and must not create an entry after it.
+        var resets: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -80,9 +83,17 @@ final class StockGate: Sendable {
         }
     }
 
+    /// Call before reading a level to ``load(_:level:readAfter:)``.
+    func readStarting() -> UInt64 {
+        self.state.withLock { $0.resets }
+    }
+
     /// Tells the gate a campaign's stock as read from the store (creating its entry if needed).
-    func load(_ campaignID: String, level: Level) {
-        self.update(campaignID, create: true) { _, _ in level }
+    /// - Parameter readAfter: what ``readStarting()`` said before the read; when some campaign
+    ///   was reset since, the level may predate an inventory change and is dropped (the caller
+    ///   asks again). Nil only in tests.
+    func load(_ campaignID: String, level: Level, readAfter resets: UInt64? = nil) {
+        self.update(campaignID, create: true, unlessResetSince: resets) { _, _ in level }
     }
 
     /// Settles a reservation.
@@ -104,13 +115,18 @@ final class StockGate: Sendable {
     /// Forgets a campaign: its next claim reloads the stock from the store. Waiters ask again.
     func reset(_ campaignID: String) {
         let waiters = self.state.withLock { state in
-            state.entries.removeValue(forKey: campaignID)?.waiters ?? []
+            state.resets += 1
+            return state.entries.removeValue(forKey: campaignID)?.waiters ?? []
         }
         for waiter in waiters { waiter.resume(returning: .unknown) }
     }
 
-    private func update(_ campaignID: String, create: Bool, _ change: (inout Entry, UInt64) -> Level?) {
+    private func update(
+        _ campaignID: String, create: Bool, unlessResetSince resets: UInt64? = nil,
+        _ change: (inout Entry, UInt64) -> Level?
+    ) {
         let wakeUps: [(CheckedContinuation<Admission, Never>, Admission)] = self.state.withLock { state in
+            if let resets, resets != state.resets { return [] }
             var entry: Entry
             if let existing = state.entries[campaignID] {
                 entry = existing
