@@ -19,20 +19,18 @@ public struct AuditLog: Sendable {
         in db: Database
     ) throws -> AuditEntry {
         let previous = try Row.fetchOne(
-            db, sql: "SELECT sequence, hash FROM store_audit ORDER BY sequence DESC LIMIT 1")
+            db.cachedStatement(sql: "SELECT sequence, hash FROM store_audit ORDER BY sequence DESC LIMIT 1"))
         let sequence: Int64 = (previous.map { row -> Int64 in row["sequence"] } ?? 0) + 1
         let previousHash: Data = previous.map { row -> Data in row["hash"] } ?? AuditEntry.genesisHash
         let recordedAt = StoreTime.microseconds(now)
         let hash = AuditEntry.computeHash(
             sequence: sequence, recordedAtMicroseconds: recordedAt, actor: actor, action: action,
             subject: subject, details: details, previousHash: previousHash)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO store_audit
                     (sequence, recorded_at_us, actor, action, subject, details, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [sequence, recordedAt, actor, action, subject, details, previousHash, hash])
+                """).execute(arguments: [sequence, recordedAt, actor, action, subject, details, previousHash, hash])
         return AuditEntry(
             sequence: sequence, recordedAtMicroseconds: recordedAt, actor: actor, action: action,
             subject: subject, details: details, previousHash: previousHash, hash: hash)

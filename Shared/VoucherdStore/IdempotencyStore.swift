@@ -45,12 +45,10 @@ public struct IdempotencyStore: Sendable {
     ) throws -> Data {
         let nowMicroseconds = StoreTime.microseconds(now)
         let arguments: StatementArguments = [principal, method, key]
-        if let row = try Row.fetchOne(
-            db,
-            sql: """
+        if let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT request_hash, response, expires_at_us FROM store_idempotency
                 WHERE principal = ? AND method = ? AND key = ?
-                """,
+                """),
             arguments: arguments)
         {
             let expiresAt: Int64 = row["expires_at_us"]
@@ -63,20 +61,17 @@ public struct IdempotencyStore: Sendable {
                 let response: Data = row["response"]
                 return response
             }
-            try db.execute(
-                sql: "DELETE FROM store_idempotency WHERE principal = ? AND method = ? AND key = ?",
-                arguments: arguments)
+            try db.cachedStatement(sql: "DELETE FROM store_idempotency WHERE principal = ? AND method = ? AND key = ?")
+                .execute(arguments: arguments)
         }
 
         let response = try body(db)
         let lifetime = max(1, StoreTime.microseconds(timeToLive))
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO store_idempotency
                     (principal, method, key, request_hash, response, created_at_us, expires_at_us)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 principal, method, key, requestHash, response,
                 nowMicroseconds, nowMicroseconds + lifetime,
             ])

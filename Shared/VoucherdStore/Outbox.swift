@@ -19,19 +19,17 @@ public struct Outbox: Sendable {
         producer: String, type: String, payload: Data, now: Date = Date(), in db: Database
     ) throws -> UInt64 {
         let next = try lastSequence(producer: producer, in: db) + 1
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO store_outbox (producer, sequence, type, payload, created_at_us)
                 VALUES (?, ?, ?, ?, ?)
-                """,
-            arguments: [producer, Int64(next), type, payload, StoreTime.microseconds(now)])
+                """).execute(arguments: [producer, Int64(next), type, payload, StoreTime.microseconds(now)])
         return next
     }
 
     /// The producer's highest sequence, 0 if it has no events.
     public func lastSequence(producer: String, in db: Database) throws -> UInt64 {
         let last = try Int64.fetchOne(
-            db, sql: "SELECT MAX(sequence) FROM store_outbox WHERE producer = ?",
+            db.cachedStatement(sql: "SELECT MAX(sequence) FROM store_outbox WHERE producer = ?"),
             arguments: [producer])
         return UInt64(max(0, last ?? 0))
     }

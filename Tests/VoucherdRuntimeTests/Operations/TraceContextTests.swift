@@ -42,6 +42,11 @@ struct TraceContextTests {
         #expect(child.spanID != trace.spanID)
         #expect(TraceContext(traceparent: child.traceparent) == child)
         #expect(TraceContext.newTrace().traceID != trace.traceID)
+        // Every digit position is random: none stays fixed across traces.
+        let ids = (0..<64).map { _ in Array(TraceContext.newTrace().traceparent.utf8) }
+        for position in ids[0].indices where ![0, 1, 2, 35, 52, 53, 54].contains(position) {
+            #expect(Set(ids.map { $0[position] }).count >= 4, "position \(position) of the traceparent barely varies")
+        }
     }
 
     @Test("the client interceptor continues the current trace with a new span")

@@ -8,7 +8,8 @@ import VoucherdModel
 enum CampaignRepository {
     /// The campaign, or nil.
     static func fetch(_ id: String, in db: Database) throws -> CampaignRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [id]).map(CampaignRecord.init(row:))
+        let statement = try db.cachedStatement(sql: "SELECT * FROM campaigns WHERE id = ?")
+        return try Row.fetchOne(statement, arguments: [id]).map(CampaignRecord.init(row:))
     }
 
     /// The campaign, or NOT_FOUND.
@@ -55,12 +56,10 @@ enum CampaignRepository {
     /// Counts `count` more coupons issued and `faceValue` more budget used; the table's CHECKs
     /// refuse going past the inventory or the budget.
     static func recordIssued(_ id: String, count: Int64, faceValue: Int64, now: Int64, in db: Database) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE campaigns SET issued = issued + ?, budget_used_minor = budget_used_minor + ?, updated_at_us = ?
                 WHERE id = ?
-                """,
-            arguments: [count, faceValue, now, id])
+                """).execute(arguments: [count, faceValue, now, id])
     }
 
     /// A page of campaigns, newest first.

@@ -11,8 +11,9 @@ enum ClaimCounterRepository {
 
     /// The consumer's counts of the campaign, with `today` counted on `day` only.
     static func counts(campaignID: String, consumerID: String, day: String, in db: Database) throws -> Counts {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT total, day, day_count FROM claim_counters WHERE campaign_id = ? AND consumer_id = ?",
+        let statement = try db.cachedStatement(
+            sql: "SELECT total, day, day_count FROM claim_counters WHERE campaign_id = ? AND consumer_id = ?")
+        guard let row = try Row.fetchOne(statement,
             arguments: [campaignID, consumerID])
         else { return Counts(total: 0, today: 0) }
         let lastDay: String = row["day"]
@@ -29,14 +30,12 @@ enum ClaimCounterRepository {
 
     /// Counts one more coupon for the consumer on `day`.
     static func increment(campaignID: String, consumerID: String, day: String, in db: Database) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO claim_counters (campaign_id, consumer_id, total, day, day_count) VALUES (?, ?, 1, ?, 1)
                 ON CONFLICT (campaign_id, consumer_id) DO UPDATE SET
                     total = total + 1,
                     day_count = CASE WHEN day = excluded.day THEN day_count + 1 ELSE 1 END,
                     day = excluded.day
-                """,
-            arguments: [campaignID, consumerID, day])
+                """).execute(arguments: [campaignID, consumerID, day])
     }
 }

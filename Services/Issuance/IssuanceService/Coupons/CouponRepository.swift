@@ -13,14 +13,12 @@ enum CouponRepository {
     /// Stores a new coupon.
     static func insert(_ coupon: CouponRecord, in db: Database) throws {
         let benefit: Data = try coupon.benefit.serializedBytes()
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO coupons (id, campaign_id, merchant_id, consumer_id, state, variant, benefit, valid_from_us,
                     valid_until_us, balance_currency, balance_minor, code, origin, transferred_from, face_value_minor,
                     issued_at_us, updated_at_us)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 coupon.id, coupon.campaignID, coupon.merchantID, coupon.consumerID, coupon.state.rawValue, coupon.variant,
                 benefit, coupon.validFromMicros, coupon.validUntilMicros, coupon.balance?.currency.code,
                 coupon.balance?.minorUnits, coupon.code, coupon.origin.rawValue, coupon.transferredFrom,
