@@ -2,6 +2,7 @@ public import GRPCCore
 public import VoucherdModel
 public import XRPC
 import Foundation
+import NIOPosix
 import Synchronization
 
 /// The voucherd.v1.Testing service: echoes what it is sent, and fails, stalls or forwards on
@@ -39,7 +40,11 @@ public struct TestingService: Voucherd_V1_Testing.ServiceProtocol {
             if case .string(let text) = value { return "\(key)=\(text)" }
             return nil
         }
-        return ServerResponse(message: response, metadata: ["echo-handler": "unary"], trailingMetadata: ["echo-trailer": "done"])
+        // Which thread ran the handler: an event loop's (XRPCEventLoopExecutor) or the pool's.
+        let onEventLoop = MultiThreadedEventLoopGroup.currentEventLoop != nil
+        return ServerResponse(
+            message: response, metadata: ["echo-handler": "unary", "echo-on-event-loop": "\(onEventLoop)"],
+            trailingMetadata: ["echo-trailer": "done"])
     }
 
     public func collect(

@@ -16,6 +16,11 @@ extension XRPCServerTransport {
         /// Keepalive, PING policing, idle timeout, read deadline, write bounds and drain timing
         /// for each connection. Default `XRPCConnectionPolicy.serverDefaults`.
         public var connection: XRPCConnectionPolicy
+        /// Whether a connection's calls run on the connection's event loop
+        /// (``XRPCEventLoopExecutor``) rather than on Swift's global pool. Default true: it saves
+        /// two thread crossings per call. Handlers must then not block, and should hop off for
+        /// long computations (`withTaskExecutorPreference(globalConcurrentExecutor)`).
+        public var handlersOnEventLoop: Bool = true
 
         /// Creates a configuration.
         /// - Parameters:

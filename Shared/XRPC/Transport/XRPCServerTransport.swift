@@ -79,6 +79,7 @@ public final class XRPCServerTransport: ServerTransport {
         let handshakeTimeout = self.config.handshakeTimeout.timeAmount
         let policy = self.config.connection
         let quiescing = self.quiescing
+        let onEventLoop = self.config.handlersOnEventLoop
 
         let server: NIOAsyncChannel<NIOAsyncChannel<XRPCAcceptedStream, Never>, Never>
         do {
@@ -124,7 +125,10 @@ public final class XRPCServerTransport: ServerTransport {
         try await server.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in connections {
-                    group.addTask {
+                    // The connection's calls are structured children of this task: they inherit
+                    // the preference for its event loop.
+                    let executor = onEventLoop ? XRPCEventLoopExecutor(connection.channel.eventLoop) : nil
+                    group.addTask(executorPreference: executor) {
                         await Self.serve(connection: connection, streamHandler: streamHandler)
                     }
                 }

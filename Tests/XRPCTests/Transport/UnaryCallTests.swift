@@ -25,4 +25,22 @@ struct UnaryCallTests {
             }
         }
     }
+
+    @Test("handlers run on the connection's event loop unless the server turns it off", arguments: [true, false])
+    func handlersOnEventLoop(_ onEventLoop: Bool) async throws {
+        let pki = try TestPKI.make()
+        var config = XRPCServerTransport.Config.defaults
+        config.handlersOnEventLoop = onEventLoop
+        try await TestHarness.withServer(pki: pki, config: config) { endpoint in
+            try await TestHarness.withClient(endpoints: [endpoint], tls: pki.clientTLS()) { client in
+                for _ in 0..<3 {
+                    let seen = try await client.echo(Voucherd_V1_EchoRequest()) { response in
+                        _ = try response.message
+                        return response.metadata[stringValues: "echo-on-event-loop"].first(where: { _ in true })
+                    }
+                    #expect(seen == "\(onEventLoop)")
+                }
+            }
+        }
+    }
 }

@@ -22,7 +22,7 @@ extension IssuanceService {
         response: RPCWriter<Voucherd_V1_CouponCodeEntry>,
         context: ServerContext
     ) async throws {
-        try await self.handling("ExportCodes") {
+        try await self.handlingOffTheEventLoop("ExportCodes") {
             let principal = try Principal.required()
             try principal.require(.merchant, .merchantStaff, .operator)
             try RequestChecks.id(request.campaignID, prefix: "cmp_", field: "campaign_id")

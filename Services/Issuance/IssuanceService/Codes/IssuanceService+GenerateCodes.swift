@@ -62,7 +62,7 @@ extension IssuanceService {
         response: RPCWriter<Voucherd_V1_GenerateCodesProgress>,
         sizes: CodeRunSizes
     ) async throws {
-        try await self.handling("GenerateCodes") {
+        try await self.handlingOffTheEventLoop("GenerateCodes") {
             let principal = try Principal.required()
             try principal.require(.merchant, .merchantStaff, .operator)
             try RequestChecks.id(request.campaignID, prefix: "cmp_", field: "campaign_id")

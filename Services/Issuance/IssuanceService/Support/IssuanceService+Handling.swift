@@ -28,4 +28,14 @@ extension IssuanceService {
             throw IssuanceError.internalError
         }
     }
+
+    /// ``handling(_:_:)`` for calls that compute for long stretches (generating and exporting
+    /// codes): the server runs a connection's calls on its event loop (`XRPCEventLoopExecutor`),
+    /// where seconds of sorting and formatting would hold up every other call on that loop, so
+    /// these run on the global pool instead.
+    func handlingOffTheEventLoop<T>(_ method: String, _ body: () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            try await self.handling(method, body)
+        }
+    }
 }
