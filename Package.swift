@@ -399,6 +399,9 @@ let package = Package(
             name: "VoucherdLoadTests",
             dependencies: [
                 "voucherd-load",
+                "XRPC",
+                "XRPCTestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -1,15 +1,26 @@
 import GRPCCore
+import NIOCore
+import NIOPosix
 import XRPC
 
 /// `--connections` separate XRPC transports, each with its own GRPCClient, that calls are
 /// spread over round-robin. Separate transports rather than one pooled transport, so the
 /// run really has that many TLS connections (and server-side connection handlers).
+///
+/// Each transport has an event loop of its own, and a ``LoadRunner`` caller pinned to a client
+/// (``pinned``) runs on that client's loop: the load generator shares the machine with the
+/// services it measures, and a caller on the pool would cross threads twice per call.
 struct ClientPool: Sendable {
     let clients: [GRPCClient<XRPCClientTransport>]
+    /// One per client: runs a pinned caller's tasks on its client's event loop.
+    let executors: [XRPCEventLoopExecutor]
 
-    /// The client for call `index`.
+    /// The client a caller is pinned to, bound by ``LoadRunner`` for each caller.
+    @TaskLocal static var pinned: Int?
+
+    /// The client for call `index`: the caller's own when it is pinned, else round-robin.
     func client(for index: Int) -> GRPCClient<XRPCClientTransport> {
-        self.clients[index % self.clients.count]
+        self.clients[(Self.pinned ?? index) % self.clients.count]
     }
 
     /// Creates `connections` clients to `endpoints`, runs their connections while `body`
@@ -25,10 +36,17 @@ struct ClientPool: Sendable {
         // One connection per transport, so --connections is the number of connections.
         config.maxConnectionsPerEndpoint = 1
         var clients: [GRPCClient<XRPCClientTransport>] = []
-        for _ in 0..<connections {
-            clients.append(GRPCClient(transport: try XRPCClientTransport(endpoints: endpoints, tls: tls, config: config)))
+        var loops: [MultiThreadedEventLoopGroup] = []
+        defer {
+            for loop in loops { loop.shutdownGracefully { _ in } }
         }
-        let pool = ClientPool(clients: clients)
+        for _ in 0..<connections {
+            let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            loops.append(loop)
+            clients.append(GRPCClient(transport: try XRPCClientTransport(
+                endpoints: endpoints, tls: tls, config: config, eventLoopGroup: loop)))
+        }
+        let pool = ClientPool(clients: clients, executors: loops.map { XRPCEventLoopExecutor($0.next()) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for client in clients {
                 // A transport that stops with an error fails its calls, which the run counts;

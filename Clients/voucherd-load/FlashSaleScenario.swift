@@ -76,7 +76,7 @@ struct FlashSaleScenario: Sendable {
         if let warmup = self.load.warmupPlan {
             // Warm connections with reads: a warm-up claim would spend the stock being measured.
             _ = await setup.measure("warm up (GetCampaignStock)") {
-                await LoadRunner(concurrency: self.load.concurrency, plan: warmup).run { index in
+                await LoadRunner(concurrency: self.load.concurrency, plan: warmup, pool: issuance).run { index in
                     _ = try await Voucherd_V1_Issuance.Client(wrapping: issuance.client(for: index)).getCampaignStock(stockRequest, metadata: readAuth)
                     return .ok
                 }
@@ -89,7 +89,7 @@ struct FlashSaleScenario: Sendable {
         var machine = Machine.describe()
         let startedAt = Date()
         print("running \(plan) with \(self.load.concurrency) in flight over \(self.connection.connections) connections…")
-        let tally = await LoadRunner(concurrency: self.load.concurrency, plan: plan).run(
+        let tally = await LoadRunner(concurrency: self.load.concurrency, plan: plan, pool: issuance).run(
             Self.claim(
                 pool: issuance, campaignID: campaign.campaignID, consumerIDs: consumerIDs, auth: tokens.map(Metadata.bearer),
                 picker: picker, ledger: ledger, keyPrefix: self.runID))

@@ -9,14 +9,17 @@ struct LoadRunner: Sendable {
     var concurrency: Int
     /// When to stop.
     var plan: LoadPlan
+    /// When set, caller `c` is pinned to client `c % clients` and runs on its event loop.
+    var pool: ClientPool?
 
     /// A call: given its index, returns how it ended, or throws for a failure.
     typealias Call = @Sendable (Int) async throws -> Outcome
 
-    init(concurrency: Int, plan: LoadPlan) {
+    init(concurrency: Int, plan: LoadPlan, pool: ClientPool? = nil) {
         precondition(concurrency > 0, "concurrency must be positive")
         self.concurrency = concurrency
         self.plan = plan
+        self.pool = pool
     }
 
     /// Runs the plan and returns what the callers counted.
@@ -26,23 +29,14 @@ struct LoadRunner: Sendable {
         let start = clock.now
         let deadline = self.plan.duration.map { start.advanced(by: $0) }
         var total = await withTaskGroup(of: Tally.self) { group in
-            for _ in 0..<self.concurrency {
-                group.addTask {
+            for caller in 0..<self.concurrency {
+                let slot = self.pool.map { caller % $0.clients.count }
+                group.addTask(executorPreference: slot.flatMap { self.pool?.executors[$0] }) {
                     // Each caller keeps its own tally so the hot path shares nothing but the
                     // counter; the tallies merge once at the end.
-                    var tally = Tally()
-                    while !Task.isCancelled {
-                        if let deadline, clock.now >= deadline { break }
-                        guard let index = counter.take() else { break }
-                        let callStart = clock.now
-                        do {
-                            let outcome = try await call(index)
-                            tally.record(outcome, latency: clock.now - callStart)
-                        } catch {
-                            tally.recordFailure(error)
-                        }
+                    await ClientPool.$pinned.withValue(slot) {
+                        await Self.callUntilDone(counter: counter, deadline: deadline, clock: clock, call: call)
                     }
-                    return tally
                 }
             }
             var total = Tally()
@@ -51,6 +45,24 @@ struct LoadRunner: Sendable {
         }
         total.elapsed = clock.now - start
         return total
+    }
+
+    private static func callUntilDone(
+        counter: CallCounter, deadline: ContinuousClock.Instant?, clock: ContinuousClock, call: Call
+    ) async -> Tally {
+        var tally = Tally()
+        while !Task.isCancelled {
+            if let deadline, clock.now >= deadline { break }
+            guard let index = counter.take() else { break }
+            let callStart = clock.now
+            do {
+                let outcome = try await call(index)
+                tally.record(outcome, latency: clock.now - callStart)
+            } catch {
+                tally.recordFailure(error)
+            }
+        }
+        return tally
     }
 }
 

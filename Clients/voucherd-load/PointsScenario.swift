@@ -37,7 +37,7 @@ struct PointsScenario: Sendable {
             var warmupOK = 0
             if let warmup = self.load.warmupPlan {
                 let tally = await setup.measure("warm up") {
-                    await LoadRunner(concurrency: self.load.concurrency, plan: warmup)
+                    await LoadRunner(concurrency: self.load.concurrency, plan: warmup, pool: pool)
                         .run(Self.accrue(pool: pool, token: token, consumerIDs: consumerIDs, ledger: ledger, keyPrefix: "\(self.runID)-w"))
                 }
                 warmupOK = tally.count(of: .ok)
@@ -46,7 +46,7 @@ struct PointsScenario: Sendable {
             var machine = Machine.describe()
             let startedAt = Date()
             print("running \(plan) with \(self.load.concurrency) in flight over \(self.connection.connections) connections…")
-            let tally = await LoadRunner(concurrency: self.load.concurrency, plan: plan)
+            let tally = await LoadRunner(concurrency: self.load.concurrency, plan: plan, pool: pool)
                 .run(Self.accrue(pool: pool, token: token, consumerIDs: consumerIDs, ledger: ledger, keyPrefix: "\(self.runID)-t"))
             machine.loadAverageAfter = Machine.loadAverage()
 

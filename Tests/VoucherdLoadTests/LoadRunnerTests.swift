@@ -1,6 +1,9 @@
 import GRPCCore
+import NIOPosix
 import Synchronization
 import Testing
+import XRPC
+import XRPCTestSupport
 
 @testable import voucherd_load
 
@@ -99,6 +102,36 @@ struct LoadRunnerTests {
                 if index == 3 { throw RPCError(code: .permissionDenied, message: "no") }
                 return index
             }
+        }
+    }
+
+    @Test("with a client pool, each caller is pinned to one client and runs on its event loop")
+    func pinnedCallers() async throws {
+        let pki = try TestPKI.make()
+        // Nothing listens there: the calls below never touch the network.
+        let nowhere = XRPCEndpoint(host: "127.0.0.1", port: 9)
+        try await ClientPool.with(endpoints: [nowhere], tls: pki.clientTLS(), connections: 3) { pool in
+            let slots = Mutex<[Int: Int]>([:])
+            let misplaced = Atomic<Int>(0)
+            let tally = await LoadRunner(concurrency: 6, plan: LoadPlan(requests: 60), pool: pool).run { _ in
+                guard let slot = ClientPool.pinned else {
+                    misplaced.add(1, ordering: .relaxed)
+                    return .ok
+                }
+                if MultiThreadedEventLoopGroup.currentEventLoop !== pool.executors[slot].eventLoop {
+                    misplaced.add(1, ordering: .relaxed)
+                }
+                slots.withLock { $0[slot, default: 0] += 1 }
+                // Simulated service time, so every caller gets calls.
+                try await Task.sleep(for: .milliseconds(1))
+                if MultiThreadedEventLoopGroup.currentEventLoop !== pool.executors[slot].eventLoop {
+                    misplaced.add(1, ordering: .relaxed)
+                }
+                return .ok
+            }
+            #expect(tally.count(of: .ok) == 60)
+            #expect(misplaced.load(ordering: .relaxed) == 0)
+            #expect(slots.withLock { Set($0.keys) } == [0, 1, 2])
         }
     }
 }
