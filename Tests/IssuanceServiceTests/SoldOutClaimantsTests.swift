@@ -66,4 +66,17 @@ import Testing
         #expect(claimants.answer("c1", consumerID: "z") == .never)
         #expect(loadToken(claimants.answer("c2", consumerID: "z")) != nil)
     }
+
+    @Test func theLeastRecentlyUsedCampaignsGoWhenTheTotalIsExceeded() throws {
+        let claimants = SoldOutClaimants(maximumTotal: 5)
+        for (campaign, ids) in [("c1", ["a", "b"]), ("c2", ["a", "b"])] {
+            let token = try #require(loadToken(claimants.answer(campaign, consumerID: "z")))
+            claimants.finish(token, consumerIDs: ids)
+        }
+        let third = try #require(loadToken(claimants.answer("c3", consumerID: "z")))
+        claimants.finish(third, consumerIDs: ["a", "b"])  // 6 > 5: c1 goes
+        #expect(loadToken(claimants.answer("c1", consumerID: "z")) != nil)
+        #expect(claimants.answer("c2", consumerID: "a") == .holder)
+        #expect(claimants.answer("c3", consumerID: "a") == .holder)
+    }
 }

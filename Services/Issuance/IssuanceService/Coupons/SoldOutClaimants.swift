@@ -51,15 +51,19 @@ final class SoldOutClaimants: Sendable {
         var loadedCount = 0
     }
 
-    /// The most claimants kept for one campaign (8 bytes and a hash slot each).
+    /// The most claimants kept for one campaign (about 11 bytes each in a set).
     let maximumClaimants: Int
     /// The most campaigns kept; the least recently used goes first.
     let maximumCampaigns: Int
+    /// The most claimants kept over all campaigns (about 45 MB at the default); the least
+    /// recently used campaigns go first.
+    let maximumTotal: Int
     private let state = Mutex(State())
 
-    init(maximumClaimants: Int = 2_000_000, maximumCampaigns: Int = 16) {
+    init(maximumClaimants: Int = 1_000_000, maximumCampaigns: Int = 16, maximumTotal: Int = 4_000_000) {
         self.maximumClaimants = maximumClaimants
         self.maximumCampaigns = maximumCampaigns
+        self.maximumTotal = maximumTotal
     }
 
     /// Whether the consumer may hold a stored claim answer for the sold-out campaign.
@@ -101,7 +105,9 @@ final class SoldOutClaimants: Sendable {
             state.entries[token.campaignID] = .loaded(pending.union(consumerIDs.lazy.map(\.hashValue)))
             state.recency.append(token.campaignID)
             state.loadedCount += 1
-            while state.recency.count > self.maximumCampaigns {
+            while state.recency.count > 1,
+                state.recency.count > self.maximumCampaigns || Self.total(state) > self.maximumTotal
+            {
                 let evicted = state.recency.removeFirst()
                 state.entries[evicted] = nil
             }
@@ -136,6 +142,13 @@ final class SoldOutClaimants: Sendable {
 
     /// How many sets were loaded, for tests.
     var loads: Int { self.state.withLock { $0.loadedCount } }
+
+    private static func total(_ state: State) -> Int {
+        state.recency.reduce(0) { sum, campaignID in
+            guard case .loaded(let hashes) = state.entries[campaignID] else { return sum }
+            return sum + hashes.count
+        }
+    }
 
     private static func touch(_ campaignID: String, in state: inout State) {
         guard state.recency.last != campaignID, let index = state.recency.firstIndex(of: campaignID) else { return }
