@@ -37,16 +37,32 @@ struct ClientPool: Sendable {
         config.maxConnectionsPerEndpoint = 1
         var clients: [GRPCClient<XRPCClientTransport>] = []
         var loops: [MultiThreadedEventLoopGroup] = []
-        defer {
-            for loop in loops { loop.shutdownGracefully { _ in } }
+        do {
+            for _ in 0..<connections {
+                let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+                loops.append(loop)
+                clients.append(GRPCClient(transport: try XRPCClientTransport(
+                    endpoints: endpoints, tls: tls, config: config, eventLoopGroup: loop)))
+            }
+            let pool = ClientPool(clients: clients, executors: loops.map { XRPCEventLoopExecutor($0.next()) })
+            let result = try await Self.run(pool, body)
+            await Self.shutDown(loops)
+            return result
+        } catch {
+            await Self.shutDown(loops)
+            throw error
         }
-        for _ in 0..<connections {
-            let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            loops.append(loop)
-            clients.append(GRPCClient(transport: try XRPCClientTransport(
-                endpoints: endpoints, tls: tls, config: config, eventLoopGroup: loop)))
-        }
-        let pool = ClientPool(clients: clients, executors: loops.map { XRPCEventLoopExecutor($0.next()) })
+    }
+
+    private static func shutDown(_ loops: [MultiThreadedEventLoopGroup]) async {
+        for loop in loops { try? await loop.shutdownGracefully() }
+    }
+
+    /// Runs the clients' connections while `body` runs, then shuts them down and waits.
+    private static func run<Result: Sendable>(
+        _ pool: ClientPool, _ body: (ClientPool) async throws -> Result
+    ) async throws -> Result {
+        let clients = pool.clients
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for client in clients {
                 // A transport that stops with an error fails its calls, which the run counts;

@@ -119,8 +119,7 @@ extension IssuanceService {
             let consumerIDs = try? await self.environment.store.pool.read { db in
                 try ClaimCounterRepository.consumers(campaignID: campaignID, limit: limit, in: db)
             }
-            self.soldOutClaimants.finish(token, consumerIDs: consumerIDs)
-            return consumerIDs.map { !$0.contains(consumerID) } ?? false
+            return self.soldOutClaimants.finish(token, consumerIDs: consumerIDs, asking: consumerID)
         }
     }
 

@@ -51,12 +51,13 @@ final class SoldOutClaimants: Sendable {
         var loadedCount = 0
     }
 
-    /// The most claimants kept for one campaign (about 11 bytes each in a set).
+    /// The most claimants kept for one campaign (11–21 bytes each in a set, with a transient
+    /// array of their ids while loading).
     let maximumClaimants: Int
     /// The most campaigns kept; the least recently used goes first.
     let maximumCampaigns: Int
-    /// The most claimants kept over all campaigns (about 45 MB at the default); the least
-    /// recently used campaigns go first.
+    /// The most claimants kept over all campaigns (45–85 MB at the default), checked when a set
+    /// is loaded; the least recently used campaigns go first.
     let maximumTotal: Int
     private let state = Mutex(State())
 
@@ -85,24 +86,32 @@ final class SoldOutClaimants: Sendable {
     }
 
     /// Stores the claimants read after ``answer(_:consumerID:)`` handed out `token`.
-    /// - Parameter consumerIDs: every consumer with a counter row, or nil when the read failed
-    ///   or found more than ``maximumClaimants`` (the campaign is then always looked up).
-    func finish(_ token: LoadToken, consumerIDs: [String]?) {
-        self.state.withLock { state in
+    /// - Parameters:
+    ///   - consumerIDs: every consumer with a counter row, or nil when the read failed. More than
+    ///     ``maximumClaimants`` (a partial read) marks the campaign as always looked up.
+    ///   - asking: the consumer whose claim started the load.
+    /// - Returns: whether `asking` provably was never issued a coupon (``Answer/never``).
+    @discardableResult
+    func finish(_ token: LoadToken, consumerIDs: [String]?, asking: String) -> Bool {
+        // Hashed outside the lock: a million ids take milliseconds, and every loop asks here.
+        let complete = consumerIDs.flatMap { $0.count <= self.maximumClaimants ? $0 : nil }
+        let hashes = complete.map { Set($0.lazy.map(\.hashValue)) }
+        return self.state.withLock { state -> Bool in
             guard case .loading(let generation, let pending) = state.entries[token.campaignID],
                 generation == token.generation
             else {
-                return  // forgotten (or evicted) meanwhile
+                return false  // forgotten (or evicted) meanwhile
             }
-            guard let consumerIDs else {
+            guard consumerIDs != nil else {
                 state.entries[token.campaignID] = nil
-                return
+                return false
             }
-            guard consumerIDs.count <= self.maximumClaimants else {
+            guard let hashes else {
                 state.entries[token.campaignID] = .tooLarge
-                return
+                return false
             }
-            state.entries[token.campaignID] = .loaded(pending.union(consumerIDs.lazy.map(\.hashValue)))
+            let loaded = hashes.union(pending)
+            state.entries[token.campaignID] = .loaded(loaded)
             state.recency.append(token.campaignID)
             state.loadedCount += 1
             while state.recency.count > 1,
@@ -111,6 +120,7 @@ final class SoldOutClaimants: Sendable {
                 let evicted = state.recency.removeFirst()
                 state.entries[evicted] = nil
             }
+            return !loaded.contains(asking.hashValue)
         }
     }
 

@@ -35,7 +35,7 @@ final class StockGate: Sendable {
         case admitted(Ticket)
         /// Nothing left: refuse.
         case soldOut
-        /// The gate does not know the campaign: ``load(_:level:)`` it and ask again.
+        /// The gate does not know the campaign: ``load(_:level:readAfter:)`` it and ask again.
         case unknown
     }
 
