@@ -146,8 +146,9 @@ extension XRPCFuzzing {
         /// deadlines); bit 2 negotiates another ALPN; bit 3 uses small server limits.
         /// - Parameter input: flags, split seed, then the client's bytes after TLS.
         /// - Returns: what the server wrote, and whether its connection handler was freed.
+        /// - Throws: only if the embedded pipeline cannot be built (a harness bug, not an input's).
         @discardableResult
-        public func run(_ input: UnsafeRawBufferPointer) -> ServerRun {
+        public func run(_ input: UnsafeRawBufferPointer) throws -> ServerRun {
             guard input.count >= 2 else { return ServerRun(frames: [], connectionHandlerReleased: true) }
             let flags = input[0]
             let data = Array(input[2...])
@@ -159,16 +160,19 @@ extension XRPCFuzzing {
             let channel = EmbeddedChannel()
             let sync = channel.pipeline.syncOperations
             // The order of XRPCServerTransport.listen, minus NIOSSLServerHandler.
-            try! sync.addHandler(ByteToMessageHandler(XRPCFrameDecoder(
+            try sync.addHandler(ByteToMessageHandler(XRPCFrameDecoder(
                 expectPreface: true, maxFramePayload: normalized.maxFramePayload, maxHeaderSize: normalized.maxHeaderSize
             )))
-            var connectionHandler: XRPCConnectionHandler? = XRPCConnectionHandler(role: .server, settings: settings, handshakeTimeout: .seconds(10))
-            weak let released = connectionHandler
-            try! sync.addHandler(connectionHandler!)
-            connectionHandler = nil
-            try! sync.addHandler(AcceptedStreamStarter(harness: self))
+            weak let released: XRPCConnectionHandler?
+            do {
+                // Held only by the pipeline from here, so `released` shows whether it was freed.
+                let connectionHandler = XRPCConnectionHandler(role: .server, settings: settings, handshakeTimeout: .seconds(10))
+                released = connectionHandler
+                try sync.addHandler(connectionHandler)
+            }
+            try sync.addHandler(AcceptedStreamStarter(harness: self))
             var output = ServerOutputCheck()
-            channel.connect(to: try! SocketAddress(ipAddress: "127.0.0.1", port: 50_051), promise: nil)
+            channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 50_051), promise: nil)
             channel.pipeline.fireUserInboundEventTriggered(TLSUserEvent.handshakeCompleted(negotiatedProtocol: flags & 4 == 0 ? XRPCPreface.alpn : "h2"))
             self.settle(channel, &output)
 

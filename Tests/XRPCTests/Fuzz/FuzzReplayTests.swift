@@ -50,7 +50,7 @@ struct FuzzReplayTests {
         let bytes = try Data(contentsOf: input)
         let harness = XRPCFuzzing.ServerHarness()
         defer { harness.shutdown() }
-        _ = bytes.withUnsafeBytes { harness.run($0) }
+        _ = try bytes.withUnsafeBytes { try harness.run($0) }
     }
 
     @Test("the unary-call seed reaches the echo handler and back, so the harness is not a no-op")
@@ -58,7 +58,7 @@ struct FuzzReplayTests {
         let bytes = try Data(contentsOf: Self.fuzzRoot.appendingPathComponent("Corpus/fuzz-server-connection/unary-call"))
         let harness = XRPCFuzzing.ServerHarness()
         defer { harness.shutdown() }
-        let frames = bytes.withUnsafeBytes { harness.run($0) }.frames
+        let frames = try bytes.withUnsafeBytes { try harness.run($0) }.frames
         try #require(frames.map(\.type) == [.settings, .settings, .headers, .message, .trailers])
         #expect(frames[1].flags == .ack)
         #expect(frames[2...].allSatisfy { $0.streamID == 1 })
@@ -72,7 +72,7 @@ struct FuzzReplayTests {
         let bytes = try Data(contentsOf: Self.fuzzRoot.appendingPathComponent("Crashes/fuzz-server-connection/leak-connection-handler-cycle"))
         let harness = XRPCFuzzing.ServerHarness()
         defer { harness.shutdown() }
-        let run = bytes.withUnsafeBytes { harness.run($0) }
+        let run = try bytes.withUnsafeBytes { try harness.run($0) }
         // It once leaked: handler -> inboundBudget -> its resume closure -> NIOLoopBound(handler).
         #expect(run.connectionHandlerReleased)
     }

@@ -17,7 +17,12 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMu
 /// libFuzzer's entry point: one input, byte 0 flags, byte 1 split seed, then the client's bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzServerConnection(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    harness.run(UnsafeRawBufferPointer(start: start, count: count))
+    do {
+        try harness.run(UnsafeRawBufferPointer(start: start, count: count))
+    } catch {
+        // The pipeline could not even be built: a harness bug, which must stop the fuzzer loudly.
+        fatalError("the fuzz harness could not build its pipeline: \(error)")
+    }
     return 0
 }
 
