@@ -1,20 +1,23 @@
 import VoucherdModel
 import Crypto
 import Foundation
-import JWTKit
 import Logging
+import Synchronization
 
 /// The verification keys a verifier currently trusts, refreshed from a ``SigningKeySource``
 /// when a token names an unknown `kid`, at most once per refresh interval. Concurrent callers
 /// that need a refresh share one fetch.
+///
+/// Known keys are also readable without entering the actor (``knownKey(_:)``): a verification
+/// runs on the caller's event loop, and hopping to the actor and back for every new token would
+/// cost two thread switches. Only a token naming an unknown key waits for the actor.
 actor SigningKeyRing {
     private let source: any SigningKeySource
     private let refreshInterval: TimeInterval
     private let now: @Sendable () -> Date
     private let logger: Logger
 
-    private var collection = JWTKeyCollection()
-    private var kids: Set<String> = []
+    private let keys = Mutex<[String: Curve25519.Signing.PublicKey]>([:])
     private var lastFetch: Date?
     private var lastFetchFailed = false
     private var inFlight: Task<Void, Never>?
@@ -32,16 +35,19 @@ actor SigningKeyRing {
         self.logger = logger
     }
 
-    /// The key collection holding `kid`, refreshing the keys first if `kid` is unknown and the
-    /// refresh interval allows it.
-    func collection(for kid: String) async throws(AuthenticationError) -> JWTKeyCollection {
-        if self.kids.contains(kid) { return self.collection }
+    /// The key named `kid` if it is among the current keys, without waiting for the actor.
+    nonisolated func knownKey(_ kid: String) -> Curve25519.Signing.PublicKey? {
+        self.keys.withLock { $0[kid] }
+    }
+
+    /// The key named `kid`, refreshing the keys first if `kid` is unknown and the refresh
+    /// interval allows it.
+    func key(for kid: String) async throws(AuthenticationError) -> Curve25519.Signing.PublicKey {
+        if let key = self.knownKey(kid) { return key }
         await self.refresh(force: false)
-        guard self.kids.contains(kid) else {
-            if self.lastFetchFailed, self.kids.isEmpty { throw .keySourceUnavailable }
-            throw .unknownKeyID(String(kid.prefix(64)))
-        }
-        return self.collection
+        if let key = self.knownKey(kid) { return key }
+        if self.lastFetchFailed, self.keys.withLock({ $0.isEmpty }) { throw .keySourceUnavailable }
+        throw .unknownKeyID(String(kid.prefix(64)))
     }
 
     /// Fetches the keys now (or joins a fetch in flight); `force` ignores the refresh interval.
@@ -71,21 +77,17 @@ actor SigningKeyRing {
             self.logger.warning("Fetching signing keys failed", metadata: ["error": "\(error)"])
             return
         }
-        let fresh = JWTKeyCollection()
-        var freshKids: Set<String> = []
+        // A token naming an unknown kid never falls back to another key: lookups are by kid only.
+        var fresh: [String: Curve25519.Signing.PublicKey] = [:]
         for key in published {
             guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key.publicKey) else {
                 self.logger.warning("Ignoring unusable signing key", metadata: ["kid": "\(key.kid)"])
                 continue
             }
-            await fresh.add(eddsa: EdDSA.PublicKey(backing: publicKey), kid: JWKIdentifier(string: key.kid))
-            freshKids.insert(key.kid)
+            fresh[key.kid] = publicKey
         }
-        // A token naming an unknown kid must never fall back to a default key.
-        await fresh.clearDefault()
-        self.collection = fresh
-        self.kids = freshKids
+        self.keys.withLock { $0 = fresh }
         self.lastFetchFailed = false
-        self.logger.debug("Signing keys refreshed", metadata: ["kids": "\(freshKids.sorted())"])
+        self.logger.debug("Signing keys refreshed", metadata: ["kids": "\(fresh.keys.sorted())"])
     }
 }

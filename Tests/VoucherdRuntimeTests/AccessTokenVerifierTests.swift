@@ -1,3 +1,4 @@
+import Crypto
 import VoucherdModel
 import Foundation
 import Testing
@@ -114,5 +115,46 @@ import VoucherdRuntime
         let verifier = makeVerifier(source: StaticSigningKeySource([self.signer.published]))
         let header = Data(#"{"alg":"EdDSA"}"#.utf8).base64EncodedString()
         await #expect(throws: AuthenticationError.missingKeyID) { try await verifier.verify("\(header).e30.c2ln") }
+    }
+
+    /// Signs `header` and the claims by hand, the way any JWS library lays a token out.
+    private func handSigned(header: String, claims: AccessTokenClaims) throws -> String {
+        func part(_ bytes: Data) -> String {
+            bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let input = part(Data(header.utf8)) + "." + part(try encoder.encode(claims))
+        return input + "." + part(try self.signer.privateKey.signature(for: Data(input.utf8)))
+    }
+
+    private var sampleClaims: AccessTokenClaims {
+        AccessTokenClaims(
+            principal: .sampleMerchantStaff, issuer: testIssuer, audience: testAudience, issuedAt: Date(),
+            expiresAt: Date().addingTimeInterval(300))
+    }
+
+    @Test func handSignedTokenVerifies() async throws {
+        let verifier = makeVerifier(source: StaticSigningKeySource([self.signer.published]))
+        let token = try self.handSigned(header: #"{"alg":"EdDSA","kid":"k1","typ":"JWT"}"#, claims: self.sampleClaims)
+        #expect(try await verifier.verify(token) == .sampleMerchantStaff)
+    }
+
+    @Test func criticalExtensionsAreRefused() async throws {
+        let verifier = makeVerifier(source: StaticSigningKeySource([self.signer.published]))
+        let token = try self.handSigned(header: #"{"alg":"EdDSA","kid":"k1","crit":["exp"]}"#, claims: self.sampleClaims)
+        await #expect(throws: AuthenticationError.malformedToken) { try await verifier.verify(token) }
+        #expect(verifier.statistics.signatureVerifications == 0)
+    }
+
+    @Test func signatureOverOtherBytesIsRejected() async throws {
+        let verifier = makeVerifier(source: StaticSigningKeySource([self.signer.published]))
+        let token = try await self.signer.token()
+        let parts = token.split(separator: ".")
+        // The same header and claims, with the signature of another token of the same key.
+        let other = try await self.signer.token(for: Principal(subject: "user-43", role: .consumer, merchantID: nil, tier: nil))
+        let forged = "\(parts[0]).\(parts[1]).\(other.split(separator: ".")[2])"
+        await #expect(throws: AuthenticationError.invalidSignature) { try await verifier.verify(forged) }
     }
 }
