@@ -1,6 +1,7 @@
 public import GRPCCore
 public import Logging
 public import Metrics
+import Synchronization
 
 /// Observes every served call: continues the caller's W3C trace (`traceparent` metadata; a new
 /// trace when it is absent or malformed), binds ``TraceContext/current`` for the handler
@@ -17,7 +18,7 @@ public struct CallObservabilityInterceptor: ServerInterceptor {
     public static let durationMetric = "voucherd_rpc_duration_seconds"
 
     private let logger: Logger
-    private let metricsFactory: (any MetricsFactory)?
+    private let metrics: CallMetrics
 
     /// Creates the interceptor.
     /// - Parameters:
@@ -25,7 +26,7 @@ public struct CallObservabilityInterceptor: ServerInterceptor {
     ///   - metricsFactory: the metrics backend; nil uses the bootstrapped `MetricsSystem.factory`.
     public init(logger: Logger = Logger(label: "voucherd.rpc"), metricsFactory: (any MetricsFactory)? = nil) {
         self.logger = logger
-        self.metricsFactory = metricsFactory
+        self.metrics = CallMetrics(factory: metricsFactory)
     }
 
     /// Runs `next` with ``TraceContext/current`` bound, then logs and records the outcome.
@@ -41,7 +42,7 @@ public struct CallObservabilityInterceptor: ServerInterceptor {
         let trace = incoming.flatMap { TraceContext(traceparent: $0) }?.childSpan() ?? TraceContext.newTrace()
         let outcome = CallOutcome(
             method: context.descriptor.fullyQualifiedMethod, peer: context.remotePeer, trace: trace,
-            logger: self.logger, factory: self.metricsFactory ?? MetricsSystem.factory
+            logger: self.logger, metrics: self.metrics
         )
         let call = CallLogContext(method: outcome.method, peer: outcome.peer)
         var response: StreamingServerResponse<Output>
@@ -82,7 +83,7 @@ private struct CallOutcome: Sendable {
     let peer: String
     let trace: TraceContext
     let logger: Logger
-    let factory: any MetricsFactory
+    let metrics: CallMetrics
     let start = ContinuousClock.now
 
     func finish(error: (any Error)?) {
@@ -96,16 +97,9 @@ private struct CallOutcome: Sendable {
         }
         let components = elapsed.components
         let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-        Counter(
-            label: CallObservabilityInterceptor.requestsMetric,
-            dimensions: [("method", self.method), ("code", code)],
-            factory: self.factory
-        ).increment()
-        Timer(
-            label: CallObservabilityInterceptor.durationMetric,
-            dimensions: [("method", self.method), ("code", code)],
-            factory: self.factory
-        ).recordNanoseconds(nanoseconds)
+        let handles = self.metrics.handles(method: self.method, code: code)
+        handles.requests.increment()
+        handles.duration.recordNanoseconds(nanoseconds)
         // A refusal the caller caused (a sold-out flash sale answers thousands of
         // RESOURCE_EXHAUSTED a second) is an outcome, not an operational problem: info, like
         // success. Warnings are for what an operator should look at.
@@ -126,6 +120,43 @@ private struct CallOutcome: Sendable {
         switch rpcError.code {
         case .internalError, .unknown, .unavailable, .dataLoss, .deadlineExceeded, .unimplemented, .aborted: return true
         default: return false
+        }
+    }
+}
+
+/// The counter and timer of each (method, code) pair, made once. Making them per call asked the
+/// metrics factory (a lock and a lookup keyed by label and dimensions) twice per call, which
+/// showed up at flash-sale rates. The pairs are bounded: registered methods times status codes.
+private final class CallMetrics: Sendable {
+    struct Handles: Sendable {
+        let requests: Counter
+        let duration: Timer
+    }
+
+    private struct Key: Hashable {
+        let method: String
+        let code: String
+    }
+
+    private let factory: (any MetricsFactory)?
+    private let made = Mutex<[Key: Handles]>([:])
+
+    init(factory: (any MetricsFactory)?) {
+        self.factory = factory
+    }
+
+    func handles(method: String, code: String) -> Handles {
+        let key = Key(method: method, code: code)
+        if let handles = self.made.withLock({ $0[key] }) { return handles }
+        let factory = self.factory ?? MetricsSystem.factory
+        let dimensions = [("method", method), ("code", code)]
+        let handles = Handles(
+            requests: Counter(label: CallObservabilityInterceptor.requestsMetric, dimensions: dimensions, factory: factory),
+            duration: Timer(label: CallObservabilityInterceptor.durationMetric, dimensions: dimensions, factory: factory))
+        return self.made.withLock { made in
+            if let existing = made[key] { return existing }
+            made[key] = handles
+            return handles
         }
     }
 }

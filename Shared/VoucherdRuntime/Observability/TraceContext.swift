@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A W3C Trace Context position: the trace a call belongs to and the span doing the work,
 /// carried between services in the `traceparent` metadata value `00-<trace>-<span>-<flags>`.
 ///
@@ -61,17 +63,15 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
         text.utf8.count == count && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
-    /// Random lowercase hex for `bytes` bytes, taken eight at a time: each draw from the system
-    /// generator is a `getrandom` system call, and per byte they were 2% of a busy service's CPU.
+    /// Lowercase hex for `bytes` pseudo-random bytes, eight at a time from ``IDSource``.
     private static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
         let digits: StaticString = "0123456789abcdef"
         while true {
             let text = String(unsafeUninitializedCapacity: bytes * 2) { buffer in
                 var written = 0
                 var word: UInt64 = 0
                 for index in 0..<bytes {
-                    if index % 8 == 0 { word = generator.next() }
+                    if index % 8 == 0 { word = IDSource.next() }
                     let byte = UInt8(truncatingIfNeeded: word >> (UInt64(index % 8) * 8))
                     buffer[written] = digits.utf8Start[Int(byte >> 4)]
                     buffer[written + 1] = digits.utf8Start[Int(byte & 0x0F)]
@@ -82,5 +82,33 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
             // An all-zero id is invalid; astronomically unlikely, but retry rather than emit one.
             if text.utf8.contains(where: { $0 != 48 }) { return text }
         }
+    }
+}
+
+/// Where trace and span ids come from: SplitMix64 over a counter that starts at a random point.
+///
+/// Ids must be unique and unpredictable enough not to collide across services, not secret
+/// (W3C Trace Context §3.2.2.3), so the system generator's `getrandom` call per draw (three per
+/// served call, 3–4% of a busy event loop) buys nothing. SplitMix64 is a bijection of the counter,
+/// so one process never repeats a value within 2^64 draws, and the random start makes two
+/// processes' sequences unrelated. One relaxed atomic add per draw, no lock.
+enum IDSource {
+    private static let start: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    static func next() -> UInt64 {
+        let position = Self.counter.wrappingAdd(1, ordering: .relaxed).oldValue
+        return Self.mix(Self.start &+ position &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// SplitMix64's output function (Steele, Lea and Flood, 2014).
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,6 @@
 import GRPCCore
 import Testing
-import VoucherdRuntime
+@testable import VoucherdRuntime
 
 @Suite("W3C trace context")
 struct TraceContextTests {
@@ -47,6 +47,15 @@ struct TraceContextTests {
         for position in ids[0].indices where ![0, 1, 2, 35, 52, 53, 54].contains(position) {
             #expect(Set(ids.map { $0[position] }).count >= 4, "position \(position) of the traceparent barely varies")
         }
+    }
+
+    @Test("ids come from SplitMix64 and do not repeat")
+    func idSource() {
+        // SplitMix64's published first output for the seed 0.
+        #expect(IDSource.mix(0x9E37_79B9_7F4A_7C15) == 0xE220_A839_7B1D_CDAF)
+        let draws = (0..<100_000).map { _ in IDSource.next() }
+        #expect(Set(draws).count == draws.count)
+        #expect(Set(draws.map { $0 >> 60 }).count == 16, "the top bits barely vary")
     }
 
     @Test("the client interceptor continues the current trace with a new span")
