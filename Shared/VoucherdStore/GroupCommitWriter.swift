@@ -48,6 +48,7 @@ public final class GroupCommitWriter: Sendable {
     /// The largest number of requests committed in one transaction.
     public let maximumBatchSize: Int
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer?
     private let state = Mutex(State())
     // The batch runs on GRDB's blocking API on this queue rather than on its async API, so a
     // batch that has started always finishes: cancelling the owner's task must not interrupt a
@@ -56,16 +57,39 @@ public final class GroupCommitWriter: Sendable {
     private let commitTimer: Metrics.Timer
     private let batchSizeRecorder: Recorder
 
-    /// Creates a writer on `pool`'s writer connection.
+    /// Creates a writer on `pool`'s writer connection. It leaves checkpoints to the store's
+    /// ``WALCheckpointer`` thresholds; services use ``init(store:maximumBatchSize:metricsDimensions:)``.
     ///
     /// - Parameters:
     ///   - pool: The store's pool (``VoucherdStore/pool``).
     ///   - maximumBatchSize: The most requests per transaction; default 128, at least 1.
     ///   - metricsDimensions: Added to the writer's metrics, e.g. `[("service", "identity")]`.
-    public init(
+    public convenience init(
         pool: DatabasePool, maximumBatchSize: Int = 128, metricsDimensions: [(String, String)] = []
     ) {
+        self.init(pool: pool, checkpointer: nil, maximumBatchSize: maximumBatchSize, metricsDimensions: metricsDimensions)
+    }
+
+    /// Creates a writer on `store`'s writer connection that also checkpoints the log whenever
+    /// its queue runs empty (``WALCheckpointer``), rather than inside a busy commit.
+    ///
+    /// - Parameters:
+    ///   - store: The store.
+    ///   - maximumBatchSize: The most requests per transaction; default 128, at least 1.
+    ///   - metricsDimensions: Added to the writer's metrics, e.g. `[("service", "identity")]`.
+    public convenience init(
+        store: VoucherdStore, maximumBatchSize: Int = 128, metricsDimensions: [(String, String)] = []
+    ) {
+        self.init(
+            pool: store.pool, checkpointer: store.checkpointer, maximumBatchSize: maximumBatchSize,
+            metricsDimensions: metricsDimensions)
+    }
+
+    private init(
+        pool: DatabasePool, checkpointer: WALCheckpointer?, maximumBatchSize: Int, metricsDimensions: [(String, String)]
+    ) {
         self.pool = pool
+        self.checkpointer = checkpointer
         self.maximumBatchSize = max(1, maximumBatchSize)
         self.commitTimer = Metrics.Timer(
             label: "voucherd_store_commit_duration", dimensions: metricsDimensions)
@@ -136,6 +160,9 @@ public final class GroupCommitWriter: Sendable {
         await withTaskCancellationHandler {
             while let batch = await nextBatch() {
                 await commit(batch)
+                if let checkpointer, checkpointer.wantsIdleCheckpoint, queuedCount == 0 {
+                    await checkpoint(checkpointer)
+                }
             }
         } onCancel: {
             beginClosing()
@@ -247,6 +274,19 @@ public final class GroupCommitWriter: Sendable {
             for outcome in outcomes { outcome.answer() }
         case .failure(let error):
             for request in batch { request.fail(error) }
+        }
+    }
+
+    /// Checkpoints on the writer connection while nobody is waiting. A request arriving
+    /// meanwhile waits for it, as it would have for SQLite's auto-checkpoint inside a commit.
+    private func checkpoint(_ checkpointer: WALCheckpointer) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            commitQueue.async { [pool] in
+                // A failed checkpoint loses nothing (the log still holds every commit) and is
+                // retried after the next idle commit, or forced at the log's maximum.
+                try? pool.writeWithoutTransaction { db in try checkpointer.checkpointIdle(db) }
+                continuation.resume()
+            }
         }
     }
 

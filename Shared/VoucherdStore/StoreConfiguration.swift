@@ -32,8 +32,9 @@ public enum SynchronousMode: String, Sendable, CaseIterable {
 /// Where and how a ``VoucherdStore`` opens its SQLite database.
 ///
 /// Defaults: file `store.sqlite` in `directory`, `synchronous=FULL`, four reader connections,
-/// a five-second busy timeout. WAL, foreign keys and `mmap_size=0` are not configurable: the
-/// store always uses them.
+/// a five-second busy timeout, a 32 MiB page cache on the writer connection and
+/// ``WALCheckpointer/Policy/default``. WAL, foreign keys and `mmap_size=0` are not
+/// configurable: the store always uses them.
 public struct StoreConfiguration: Sendable {
     /// The data directory; created (with intermediate directories) when the store opens.
     public var directory: URL
@@ -46,6 +47,13 @@ public struct StoreConfiguration: Sendable {
     /// How long a connection waits for a lock held by another process before failing with
     /// `SQLITE_BUSY`. Default 5 seconds.
     public var busyTimeout: Duration
+    /// The writer connection's page cache, in KiB. Default 32 MiB. SQLite's 2 MiB default made
+    /// the writer read back pages of indexes that random keys (idempotency keys, consumers)
+    /// touch all over; the cache fills only as pages are used, so an idle store stays small.
+    /// Readers keep SQLite's default.
+    public var writerCacheKiB: Int
+    /// When the writer checkpoints the write-ahead log (``WALCheckpointer``).
+    public var checkpointPolicy: WALCheckpointer.Policy
     /// Where the store logs (the SQLite version at open, relay failures).
     public var logger: Logger
 
@@ -60,6 +68,8 @@ public struct StoreConfiguration: Sendable {
         self.synchronous = .full
         self.maximumReaderCount = 4
         self.busyTimeout = .seconds(5)
+        self.writerCacheKiB = 32 * 1024
+        self.checkpointPolicy = .default
         self.logger = logger
     }
 

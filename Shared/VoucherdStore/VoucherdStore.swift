@@ -14,6 +14,10 @@ public final class VoucherdStore: Sendable {
     public let configuration: StoreConfiguration
     /// `sqlite_version()` of the linked SQLite library, as logged at open.
     public let sqliteVersion: String
+    /// Decides when the writer connection checkpoints the log; a ``GroupCommitWriter`` made
+    /// with ``GroupCommitWriter/init(store:maximumBatchSize:metricsDimensions:)`` checkpoints
+    /// when idle through it.
+    public let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database and runs pending migrations: first the store's
     /// own (idempotency, outbox, audit), then `migrations` in order.
@@ -30,6 +34,9 @@ public final class VoucherdStore: Sendable {
         }
         guard configuration.busyTimeout >= .zero else {
             throw StoreError.invalidConfiguration("busyTimeout must not be negative")
+        }
+        guard configuration.writerCacheKiB > 0 else {
+            throw StoreError.invalidConfiguration("writerCacheKiB must be positive")
         }
         let storeMigrator = try Self.migrator(for: StoreSchema.migrations, reserved: [])
         let serviceMigrator = try Self.migrator(
@@ -52,8 +59,11 @@ public final class VoucherdStore: Sendable {
         // DatabasePool switches its writer to WAL after prepareDatabase ran and sets
         // synchronous=NORMAL while doing so; the writer connection lives as long as the pool, so
         // restoring the configured level once is enough. The tests check it.
+        let checkpointer = WALCheckpointer(policy: configuration.checkpointPolicy)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA cache_size = -\(configuration.writerCacheKiB)")
+            checkpointer.install(on: db)
         }
 
         // Two migrators sharing grdb_migrations: GRDB skips identifiers it does not know, so
@@ -65,6 +75,7 @@ public final class VoucherdStore: Sendable {
             try String.fetchOne(db, sql: "SELECT sqlite_version()")
         }
         self.pool = pool
+        self.checkpointer = checkpointer
         self.configuration = configuration
         self.sqliteVersion = version ?? "unknown"
         configuration.logger.info(

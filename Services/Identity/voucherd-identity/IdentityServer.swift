@@ -46,7 +46,7 @@ enum IdentityServer {
         } catch {
             throw StartupError("cannot open the store in \(configuration.dataDirectory): \(error)")
         }
-        let writer = GroupCommitWriter(pool: store.pool, metricsDimensions: [("service", "identity")])
+        let writer = GroupCommitWriter(store: store, metricsDimensions: [("service", "identity")])
         let environment = IdentityEnvironment(
             store: store,
             writer: writer,

@@ -41,7 +41,7 @@ enum IssuanceServer {
             throw StartupError("cannot open the store in \(configuration.dataDirectory): \(error)")
         }
         let writer = GroupCommitWriter(
-            pool: store.pool, maximumBatchSize: settings.writeBatchSize, metricsDimensions: [("service", "issuance")])
+            store: store, maximumBatchSize: settings.writeBatchSize, metricsDimensions: [("service", "issuance")])
 
         let identityClient = try IdentityClientService(settings: settings)
         let token = ServiceToken(client: identityClient.identity, apiKey: settings.apiKey)
