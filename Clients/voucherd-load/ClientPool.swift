@@ -12,6 +12,8 @@ import XRPC
 /// services it measures, and a caller on the pool would cross threads twice per call.
 struct ClientPool: Sendable {
     let clients: [GRPCClient<XRPCClientTransport>]
+    /// The clients' transports, for ``RawUnary`` calls on the hot path.
+    let transports: [XRPCClientTransport]
     /// One per client: runs a pinned caller's tasks on its client's event loop.
     let executors: [XRPCEventLoopExecutor]
 
@@ -21,6 +23,11 @@ struct ClientPool: Sendable {
     /// The client for call `index`: the caller's own when it is pinned, else round-robin.
     func client(for index: Int) -> GRPCClient<XRPCClientTransport> {
         self.clients[(Self.pinned ?? index) % self.clients.count]
+    }
+
+    /// The transport under ``client(for:)``.
+    func transport(for index: Int) -> XRPCClientTransport {
+        self.transports[(Self.pinned ?? index) % self.transports.count]
     }
 
     /// Creates `connections` clients to `endpoints`, runs their connections while `body`
@@ -36,15 +43,17 @@ struct ClientPool: Sendable {
         // One connection per transport, so --connections is the number of connections.
         config.maxConnectionsPerEndpoint = 1
         var clients: [GRPCClient<XRPCClientTransport>] = []
+        var transports: [XRPCClientTransport] = []
         var loops: [MultiThreadedEventLoopGroup] = []
         do {
             for _ in 0..<connections {
                 let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
                 loops.append(loop)
-                clients.append(GRPCClient(transport: try XRPCClientTransport(
-                    endpoints: endpoints, tls: tls, config: config, eventLoopGroup: loop)))
+                let transport = try XRPCClientTransport(endpoints: endpoints, tls: tls, config: config, eventLoopGroup: loop)
+                transports.append(transport)
+                clients.append(GRPCClient(transport: transport))
             }
-            let pool = ClientPool(clients: clients, executors: loops.map { XRPCEventLoopExecutor($0.next()) })
+            let pool = ClientPool(clients: clients, transports: transports, executors: loops.map { XRPCEventLoopExecutor($0.next()) })
             let result = try await Self.run(pool, body)
             await Self.shutDown(loops)
             return result

@@ -65,6 +65,11 @@ struct FlashSaleCommand: AsyncParsableCommand {
     @Flag(name: .customLong("skip-wallet-check"), help: "Do not read every winner's wallet afterwards.")
     var skipWalletCheck = false
 
+    @Flag(help: ArgumentHelp(
+        "Before the sale opens, every consumer reads its wallet once with its own token, as an app does on the countdown page.",
+        discussion: "The service then knows every token when the timed phase starts. Without it, each consumer's first attempt includes the verification of its token's Ed25519 signature."))
+    var presale = false
+
     mutating func validate() throws {
         guard self.users > 0 else { throw ValidationError("--users must be at least 1.") }
         guard !self.identityEndpointArguments.isEmpty else {
@@ -97,7 +102,8 @@ struct FlashSaleCommand: AsyncParsableCommand {
             users: self.users,
             userPrefix: self.userPrefix,
             seed: self.seed ?? UInt64.random(in: 0 ... .max),
-            checkWallets: !self.skipWalletCheck)
+            checkWallets: !self.skipWalletCheck,
+            presale: self.presale)
         try ReportOutput.emit(try await scenario.run(), jsonPath: self.load.json)
     }
 }

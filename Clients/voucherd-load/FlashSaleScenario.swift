@@ -28,6 +28,8 @@ struct FlashSaleScenario: Sendable {
     var userPrefix: String?
     var seed: UInt64
     var checkWallets: Bool
+    /// Every consumer reads its wallet once before the timed phase (``FlashSaleCommand/presale``).
+    var presale = false
     var runID = RunID.make()
 
     func run() async throws -> LoadReport {
@@ -73,6 +75,22 @@ struct FlashSaleScenario: Sendable {
         }()
         let stockBefore = try await stub.getCampaignStock(stockRequest, metadata: readAuth)
 
+        let auth = tokens.map(Metadata.bearer)
+        if self.presale {
+            // The countdown page: each consumer's app shows its wallet before the sale opens, so
+            // issuance has verified every consumer's token by the time the claims start.
+            _ = try await setup.measure("presale: \(self.users) consumers read their wallets") {
+                try await BoundedConcurrency.map(count: self.users, concurrency: self.load.setupConcurrency) { user in
+                    var request = Voucherd_V1_ListWalletRequest()
+                    request.consumerID = consumerIDs[user]
+                    request.pageSize = 1
+                    _ = try await Voucherd_V1_Issuance.Client(wrapping: issuance.client(for: user)).listWallet(
+                        request, metadata: auth[user])
+                    return ()
+                }
+            }
+        }
+
         if let warmup = self.load.warmupPlan {
             // Warm connections with reads: a warm-up claim would spend the stock being measured.
             _ = await setup.measure("warm up (GetCampaignStock)") {
@@ -91,7 +109,7 @@ struct FlashSaleScenario: Sendable {
         print("running \(plan) with \(self.load.concurrency) in flight over \(self.connection.connections) connections…")
         let tally = await LoadRunner(concurrency: self.load.concurrency, plan: plan, pool: issuance).run(
             Self.claim(
-                pool: issuance, campaignID: campaign.campaignID, consumerIDs: consumerIDs, auth: tokens.map(Metadata.bearer),
+                pool: issuance, campaignID: campaign.campaignID, consumerIDs: consumerIDs, auth: auth,
                 picker: picker, ledger: ledger, keyPrefix: self.runID))
         machine.loadAverageAfter = Machine.loadAverage()
 
@@ -122,6 +140,7 @@ struct FlashSaleScenario: Sendable {
         options["inventory"] = String(campaign.rules.inventory)
         options["per_user_limit"] = String(Self.effectiveLimit(campaign.rules))
         options["users"] = String(self.users)
+        options["presale"] = String(self.presale)
         options["user_prefix"] = prefix
         options["seed"] = String(self.seed)
         options["run_id"] = self.runID
@@ -165,7 +184,9 @@ struct FlashSaleScenario: Sendable {
             request.idempotencyKey = "\(keyPrefix)-\(index)"
             let coupon: Voucherd_V1_Coupon
             do {
-                coupon = try await Voucherd_V1_Issuance.Client(wrapping: pool.client(for: index)).claimCoupon(request, metadata: auth[user])
+                coupon = try await RawUnary.call(
+                    pool.transport(for: index), method: Voucherd_V1_Issuance.Method.ClaimCoupon.descriptor, request: request,
+                    metadata: auth[user])
             } catch {
                 if let outcome = Self.outcome(for: error) { return outcome }
                 ledger.uncertain(user: user)
