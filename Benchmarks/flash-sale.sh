@@ -6,16 +6,22 @@
 # outcome (exactly 10,000 winners, nobody above the limit, by the answers and by every winner's
 # wallet, and the campaign's issued count).
 #
-# It runs once per mode in MODES: `on` is group commit as shipped (up to 128 requests per
-# transaction), `off` is `--write-batch-size 1` (one transaction and one fsync per claim). Each
-# mode gets a fresh issuance store and a fresh campaign. Results:
-# Benchmarks/results/flash-sale-group-commit-<mode>.json (plus the table on standard output).
+# It runs once per mode in MODES and token state in TOKENS. Modes: `on` is group commit as
+# shipped (up to 128 requests per transaction), `off` is `--write-batch-size 1` (one transaction
+# and one fsync per claim). Token states: `cold` sends every consumer's token to issuance for the
+# first time inside the timed phase (so 50,000 Ed25519 verifications happen during the sale);
+# `presale` has every consumer read its wallet once before the sale opens, as the app's
+# countdown page does, so the sale starts with every token verified. Each run gets a fresh
+# issuance store and a fresh campaign. 64 calls in flight over 4 connections (the XRPC
+# benchmark's figure; CONCURRENCY and CONNECTIONS change it). Results:
+# Benchmarks/results/flash-sale-group-commit-<mode>[-presale].json (plus the table on standard
+# output).
 #
 # The per-address and per-principal rate limits are off for this run: every call comes from
 # 127.0.0.1, and one gateway account registers the 50,000 consumers.
 #
-#   ./Benchmarks/flash-sale.sh                    # both modes, the DESIGN figures
-#   ATTEMPTS=20000 USERS=5000 INVENTORY=1000 MODES=on ./Benchmarks/flash-sale.sh   # quick
+#   ./Benchmarks/flash-sale.sh                    # both modes, both token states: the DESIGN figures
+#   ATTEMPTS=20000 USERS=5000 INVENTORY=1000 MODES=on TOKENS=cold ./Benchmarks/flash-sale.sh   # quick
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,9 +29,10 @@ cd "$root"
 attempts=${ATTEMPTS:-200000}
 users=${USERS:-50000}
 inventory=${INVENTORY:-10000}
-concurrency=${CONCURRENCY:-128}
+concurrency=${CONCURRENCY:-64}
 connections=${CONNECTIONS:-4}
 modes=${MODES:-on off}
+token_states=${TOKENS:-cold presale}
 results=${RESULTS_DIR:-$root/Benchmarks/results}
 
 echo "==> building release products"
@@ -94,12 +101,18 @@ ctl login --username flash-owner --password-stdin --endpoint "$identity" --certs
 
 mkdir -p "$results"
 for mode in $modes; do
+for tokens in $token_states; do
   case $mode in
     on) batch=128 ;;
     off) batch=1 ;;
     *) echo "MODES may hold 'on' and 'off', not '$mode'" >&2; exit 2 ;;
   esac
-  dir=$run/issuance-$mode
+  case $tokens in
+    cold) presale=; suffix= ;;
+    presale) presale=--presale; suffix=-presale ;;
+    *) echo "TOKENS may hold 'cold' and 'presale', not '$tokens'" >&2; exit 2 ;;
+  esac
+  dir=$run/issuance-$mode$suffix
   mkdir -p "$dir"
   # shellcheck disable=SC2046
   "$bin/voucherd-issuance" --data-dir "$dir" $(common_args issuance) --config "$run/issuance.json" \
@@ -107,22 +120,24 @@ for mode in $modes; do
     >"$dir/service.log" 2>&1 &
   pids[issuance]=$!
   issuance=127.0.0.1:$(wait_ports issuance "$dir")
-  # The owner's token is read fresh per mode: a run may outlast the previous one's 15 minutes.
+  # The owner's token is read fresh per run: a run may outlast the previous one's 15 minutes.
   ctl whoami --session "$run/owner.json" >/dev/null
   owner_token=$(json "d['accessToken']" < "$run/owner.json")
 
   echo
-  echo "==> group commit $mode (--write-batch-size $batch): $attempts attempts, $users users, $inventory coupons"
+  echo "==> group commit $mode (--write-batch-size $batch), tokens $tokens: $attempts attempts, $users users, $inventory coupons"
+  # shellcheck disable=SC2086
   "$bin/voucherd-load" flash-sale --endpoint "$issuance" --identity-endpoint "$identity" \
     --ca "$certs/ca.crt" --cert "$certs/gateway.crt" --key "$certs/gateway.key" \
     --api-key "$gateway_key" --setup --admin-token "$owner_token" --merchant-id "$merchant" \
     --inventory "$inventory" --per-user-limit 1 --users "$users" --attempts "$attempts" \
     --concurrency "$concurrency" --connections "$connections" --setup-concurrency 64 \
-    --label "group-commit-$mode" --json "$results/flash-sale-group-commit-$mode.json"
+    $presale --label "group-commit-$mode$suffix" --json "$results/flash-sale-group-commit-$mode$suffix.json"
 
   kill -TERM "${pids[issuance]}"
   wait "${pids[issuance]}" || { echo "voucherd-issuance exited with $?" >&2; exit 1; }
   unset 'pids[issuance]'
 done
+done
 echo
-echo "==> results in $results/flash-sale-group-commit-{$(echo "$modes" | tr ' ' ',')}.json"
+echo "==> results in $results/flash-sale-group-commit-*.json"
