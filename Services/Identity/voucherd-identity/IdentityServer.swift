@@ -11,11 +11,16 @@ import VoucherdStore
 import XRPC
 
 /// Wires the configuration to the identity library: the store and its writer, the service, the
-/// interceptors, the XRPC and admin servers, maintenance and readiness, as one `ServiceGroup`.
+/// interceptors, the XRPC and admin servers, maintenance and readiness, as one `ServiceGroup`;
+/// ``ServiceProcess`` runs it as `voucherd-identity`.
 ///
 /// No outbox relay runs here: the services that consume identity's events and commands (issuance
 /// for referral rewards) pull them with ReadOutbox, so identity needs no other service's address.
-enum IdentityServer {
+enum IdentityServer: ServiceProcess {
+    static let executableName = "voucherd-identity"
+    static let usage = IdentityUsage.text
+    static let loggerLabel = "voucherd.identity.main"
+
     /// Health checks need no token: load balancers and the demo call them with a certificate only.
     static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
 

@@ -11,7 +11,7 @@ import VoucherdRuntime
 /// | `bootstrap-password-file`  | `VOUCHERD_BOOTSTRAP_PASSWORD_FILE` | none; required with `bootstrap-operator` |
 /// | `trusted-token-keys`       | `VOUCHERD_TRUSTED_TOKEN_KEYS`      | none: only identity's own keys verify tokens |
 /// | `identity` (file only)     | —                                  | every policy at its default |
-struct IdentitySettings: Sendable {
+struct IdentitySettings: ServiceSettings {
     /// The username of the operator created on a fresh store.
     static let bootstrapOperator = ServiceSetting("bootstrap-operator")
     /// A file holding that operator's password (one line); a file, so it is not in `ps` or the

@@ -13,8 +13,13 @@ import XRPC
 /// Wires the configuration to the issuance library: the store and its writer, the identity
 /// client (merchants, points, signing keys, issuance's own token), the service, the
 /// interceptors, the XRPC and admin servers, the lock sweeper, the command relay to identity,
-/// the referral reward feed from identity, and readiness, as one `ServiceGroup`.
-enum IssuanceServer {
+/// the referral reward feed from identity, and readiness, as one `ServiceGroup`; ``ServiceProcess``
+/// runs it as `voucherd-issuance`.
+enum IssuanceServer: ServiceProcess {
+    static let executableName = "voucherd-issuance"
+    static let usage = IssuanceUsage.text
+    static let loggerLabel = "voucherd.issuance.main"
+
     /// Health checks need no token: load balancers and the demo call them with a certificate only.
     static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
 
@@ -25,6 +30,11 @@ enum IssuanceServer {
         perDevice: RateLimit(ratePerSecond: 20, burst: 40),
         perClientAddress: RateLimit(ratePerSecond: 5_000, burst: 10_000)
     )
+
+    /// The `starting` line also names identity's address, the peer issuance cannot start without.
+    static func startingMetadata(_ settings: IssuanceSettings) -> Logger.Metadata {
+        ["identity": "\(settings.identity)"]
+    }
 
     /// Builds every part; nothing listens or connects until the group runs.
     /// - Throws: ``StartupError`` for a store or certificate that cannot be used.

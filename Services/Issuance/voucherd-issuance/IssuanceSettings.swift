@@ -14,7 +14,7 @@ import VoucherdRuntime
 /// | `identity-server-name`| `VOUCHERD_IDENTITY_SERVER_NAME` | none: the peer's host is checked |
 /// | `write-batch-size`    | `VOUCHERD_WRITE_BATCH_SIZE` | 128: requests per group commit; 1 turns group commit off |
 /// | `issuance` (file only)| —                         | every policy at its default |
-struct IssuanceSettings: Sendable {
+struct IssuanceSettings: ServiceSettings {
     /// A file holding the API key (one line) of issuance's service account at identity; a file,
     /// so the key is not in `ps` or the environment of child processes.
     static let apiKeyFile = ServiceSetting("api-key-file")
