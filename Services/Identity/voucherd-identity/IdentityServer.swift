@@ -24,14 +24,6 @@ enum IdentityServer: ServiceProcess {
     /// Health checks need no token: load balancers and the demo call them with a certificate only.
     static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
 
-    /// Per-principal and per-address limits: generous enough for a batch job or a load test from
-    /// one service account, low enough that one runaway client cannot starve the store.
-    static let rateLimits = RateLimitInterceptor.Configuration(
-        perPrincipal: RateLimit(ratePerSecond: 2_000, burst: 4_000),
-        perDevice: RateLimit(ratePerSecond: 20, burst: 40),
-        perClientAddress: RateLimit(ratePerSecond: 5_000, burst: 10_000)
-    )
-
     /// Builds every part; nothing listens until the group runs.
     /// - Parameters:
     ///   - settings: the validated configuration.

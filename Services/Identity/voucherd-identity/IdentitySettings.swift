@@ -37,7 +37,7 @@ struct IdentitySettings: ServiceSettings {
     /// The extra trusted token keys file, if configured.
     var trustedTokenKeysFile: String?
     /// The per-principal, per-device and per-address call limits (`identity.rate-limits`).
-    var rateLimits = IdentityServer.rateLimits
+    var rateLimits = RateLimitInterceptor.Configuration.serviceDefaults
 
     /// Loads and validates every key.
     /// - Parameters:
@@ -60,7 +60,7 @@ struct IdentitySettings: ServiceSettings {
                     problem: "required with bootstrap-operator; set --bootstrap-password-file or VOUCHERD_BOOTSTRAP_PASSWORD_FILE"
                 )
             }
-            bootstrap = BootstrapOperator(username: username, password: try Self.readPassword(path))
+            bootstrap = BootstrapOperator(username: username, password: try Self.bootstrapPasswordFile.firstLine(ofFile: path, holding: "password"))
         }
         var trusted: String?
         if let path = service.settings[Self.trustedTokenKeys.name], !path.isEmpty {
@@ -70,20 +70,7 @@ struct IdentitySettings: ServiceSettings {
             trusted = path
         }
         var settings = IdentitySettings(service: service, identity: identity, bootstrap: bootstrap, trustedTokenKeysFile: trusted)
-        settings.rateLimits = try RateLimitInterceptor.Configuration(section: service.section, defaults: IdentityServer.rateLimits)
+        settings.rateLimits = try RateLimitInterceptor.Configuration(section: service.section, defaults: .serviceDefaults)
         return settings
-    }
-
-    /// The first line of the password file, without its line ending.
-    private static func readPassword(_ path: String) throws(ConfigurationError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(key: Self.bootstrapPasswordFile.name, problem: "cannot read file \(path)")
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        let password = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        guard !password.isEmpty else {
-            throw ConfigurationError(key: Self.bootstrapPasswordFile.name, problem: "file \(path) holds no password on its first line")
-        }
-        return password
     }
 }

@@ -23,14 +23,6 @@ enum IssuanceServer: ServiceProcess {
     /// Health checks need no token: load balancers and the demo call them with a certificate only.
     static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
 
-    /// As identity's: a flash sale's burst of claims from one gateway account must fit under the
-    /// per-principal limit, and the per-device limit stops one phone hammering a claim button.
-    static let rateLimits = RateLimitInterceptor.Configuration(
-        perPrincipal: RateLimit(ratePerSecond: 2_000, burst: 4_000),
-        perDevice: RateLimit(ratePerSecond: 20, burst: 40),
-        perClientAddress: RateLimit(ratePerSecond: 5_000, burst: 10_000)
-    )
-
     /// The `starting` line also names identity's address, the peer issuance cannot start without.
     static func startingMetadata(_ settings: IssuanceSettings) -> Logger.Metadata {
         ["identity": "\(settings.identity)"]

@@ -76,24 +76,11 @@ struct IssuanceSettings: ServiceSettings {
             issuance: issuance,
             identity: identity,
             identityServerName: serverName,
-            apiKey: try Self.readFirstLine(path),
+            apiKey: try Self.apiKeyFile.firstLine(ofFile: path, holding: "API key"),
             tokenIssuer: service.settings[Self.tokenIssuer.name] ?? "voucherd-identity",
             tokenAudience: service.settings[Self.tokenAudience.name] ?? "voucherd",
             writeBatchSize: writeBatchSize,
-            rateLimits: try RateLimitInterceptor.Configuration(section: service.section, defaults: IssuanceServer.rateLimits)
+            rateLimits: try RateLimitInterceptor.Configuration(section: service.section, defaults: .serviceDefaults)
         )
-    }
-
-    /// The first line of the API key file, without its line ending.
-    private static func readFirstLine(_ path: String) throws(ConfigurationError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(key: Self.apiKeyFile.name, problem: "cannot read file \(path)")
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        let key = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        guard !key.isEmpty else {
-            throw ConfigurationError(key: Self.apiKeyFile.name, problem: "file \(path) holds no API key on its first line")
-        }
-        return key
     }
 }
