@@ -2,6 +2,17 @@ extension RateLimitInterceptor.Configuration {
     /// The key of the limits object inside a service's config-file section.
     public static let sectionKey = "rate-limits"
 
+    /// The built-in limits of the identity and issuance services, which a config-file section
+    /// overrides: generous enough for a batch job or a load test from one service account, and for
+    /// a flash sale's burst of claims from one gateway account; low enough that one runaway client
+    /// cannot starve the store, and that one phone cannot hammer a claim button. One value, so the
+    /// services stay in step unless a service deliberately sets its own.
+    public static let serviceDefaults = Self(
+        perPrincipal: RateLimit(ratePerSecond: 2_000, burst: 4_000),
+        perDevice: RateLimit(ratePerSecond: 20, burst: 40),
+        perClientAddress: RateLimit(ratePerSecond: 5_000, burst: 10_000)
+    )
+
     /// Reads a service's limits from its config-file section, over `defaults`:
     ///
     /// ```json

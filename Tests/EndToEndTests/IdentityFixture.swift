@@ -37,15 +37,24 @@ struct IdentityFixture: Sendable {
     var passwordFile: URL { self.directory.appendingPathComponent("operator-password") }
     var trustedKeysFile: URL { self.directory.appendingPathComponent("trusted-keys.json") }
 
-    /// The command line for the identity process on port 0.
-    func arguments(extra: [String] = []) -> [String] {
+    /// The flags every service process gets on this fixture: its own data directory under the
+    /// fixture's folder, port 0 for both listeners, its certificate from the fixture's CA, and
+    /// JSON logs (``RunningService`` reads the `ready` line).
+    /// - Parameter service: the service's name, such as `identity`: its folder and certificate.
+    func serviceArguments(_ service: String) -> [String] {
         [
-            "--data-dir", self.dataDirectory.path,
+            "--data-dir", self.directory.appendingPathComponent(service).path,
             "--listen-port", "0", "--admin-port", "0",
-            "--tls-certificate", self.certs.appendingPathComponent("identity.crt").path,
-            "--tls-key", self.certs.appendingPathComponent("identity.key").path,
+            "--tls-certificate", self.certs.appendingPathComponent("\(service).crt").path,
+            "--tls-key", self.certs.appendingPathComponent("\(service).key").path,
             "--tls-trust-roots", self.certs.appendingPathComponent("ca.crt").path,
             "--log-format", "json",
+        ]
+    }
+
+    /// The command line for the identity process on port 0.
+    func arguments(extra: [String] = []) -> [String] {
+        self.serviceArguments("identity") + [
             "--bootstrap-operator", Self.operatorName,
             "--bootstrap-password-file", self.passwordFile.path,
             "--trusted-token-keys", self.trustedKeysFile.path,

@@ -3,16 +3,16 @@ import GRPCCore
 import VoucherdModel
 import VoucherdPKI
 import XRPC
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// A started `voucherd-issuance`, ready (its `ready` log line is the signal, as for identity).
-struct RunningIssuance {
-    let child: ChildProcess
-    let xrpcPort: Int
-    let adminPort: Int
+/// `voucherd-issuance` as a ``RunningService``.
+enum IssuanceExecutable: ServiceExecutable {
+    static let name = "voucherd-issuance"
+}
 
+/// A started `voucherd-issuance`, ready.
+typealias RunningIssuance = RunningService<IssuanceExecutable>
+
+extension RunningIssuance {
     /// Adds issuance's certificate to the fixture's CA (reused) and writes its API key file.
     /// - Returns: the API key file.
     static func prepare(_ fixture: IdentityFixture, apiKey: String) throws -> URL {
@@ -29,48 +29,11 @@ struct RunningIssuance {
     /// `extra` arguments (such as `--config`).
     /// - Throws: ``E2EError`` with the output if it exits before it is ready.
     static func start(_ fixture: IdentityFixture, identityPort: Int, apiKeyFile: URL, extra: [String] = []) async throws -> RunningIssuance {
-        let certs = fixture.certs
-        let child = try ChildProcess("voucherd-issuance", arguments: [
-            "--data-dir", fixture.directory.appendingPathComponent("issuance").path,
-            "--listen-port", "0", "--admin-port", "0",
-            "--tls-certificate", certs.appendingPathComponent("issuance.crt").path,
-            "--tls-key", certs.appendingPathComponent("issuance.key").path,
-            "--tls-trust-roots", certs.appendingPathComponent("ca.crt").path,
-            "--log-format", "json",
-            "--peer", "identity=127.0.0.1:\(identityPort)",
-            "--api-key-file", apiKeyFile.path,
-        ] + extra)
-        var seen: [String] = []
-        for await line in child.lines {
-            seen.append(line)
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                object["message"] as? String == "ready"
-            else { continue }
-            guard let xrpc = (object["xrpc_port"] as? String).flatMap(Int.init),
-                let admin = (object["admin_port"] as? String).flatMap(Int.init)
-            else {
-                throw E2EError("ready line without ports: \(line)")
-            }
-            return RunningIssuance(child: child, xrpcPort: xrpc, adminPort: admin)
-        }
-        let exit = await child.waitForExit()
-        throw E2EError("voucherd-issuance exited (\(exit.status)) before ready:\n\(seen.joined(separator: "\n"))\n\(exit.stderr)")
-    }
-
-    /// SIGTERM, then waits for the exit.
-    func stop() async -> (status: Int32, killed: Bool, stderr: String) {
-        self.child.signal(SIGTERM)
-        return await self.child.waitForExit()
-    }
-
-    /// The value of an unlabelled metric on the admin port's `/metrics`, nil while it is absent.
-    func metric(_ name: String) async throws -> Double? {
-        let url = URL(string: "http://127.0.0.1:\(self.adminPort)/metrics")!
-        let (data, _) = try await URLSession.shared.data(from: url)
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(name + " ") {
-            return Double(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
-        }
-        return nil
+        try await Self.launch(
+            arguments: fixture.serviceArguments("issuance") + [
+                "--peer", "identity=127.0.0.1:\(identityPort)",
+                "--api-key-file", apiKeyFile.path,
+            ] + extra)
     }
 
     /// Runs `body` with an issuance client, presenting `client`'s certificate.
@@ -79,15 +42,7 @@ struct RunningIssuance {
         client: String = "gateway",
         _ body: (Voucherd_V1_Issuance.Client<XRPCClientTransport>) async throws -> T
     ) async throws -> T {
-        let transport = try XRPCClientTransport(
-            endpoints: [XRPCEndpoint(host: "127.0.0.1", port: self.xrpcPort)],
-            tls: XRPCClientTLS(
-                certificateChain: .file(path: fixture.certs.appendingPathComponent("\(client).crt").path),
-                privateKey: .file(path: fixture.certs.appendingPathComponent("\(client).key").path),
-                trustRoots: .file(path: fixture.certs.appendingPathComponent("ca.crt").path)
-            )
-        )
-        return try await withGRPCClient(transport: transport) { grpc in
+        try await self.withXRPCClient(fixture, client: client) { grpc in
             try await body(Voucherd_V1_Issuance.Client(wrapping: grpc))
         }
     }

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// Everything one run measured, as written to JSON.

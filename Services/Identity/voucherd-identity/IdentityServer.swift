@@ -1,31 +1,23 @@
-import Foundation
-import GRPCCore
 import IdentityService
 import Logging
 import Prometheus
 import ServiceLifecycle
-import UnixSignals
 import VoucherdModel
 import VoucherdRuntime
 import VoucherdStore
-import XRPC
 
 /// Wires the configuration to the identity library: the store and its writer, the service, the
-/// interceptors, the XRPC and admin servers, maintenance and readiness, as one `ServiceGroup`.
+/// token verifier, the shared listeners (XRPC and admin servers, health, readiness) and
+/// maintenance, as one `ServiceGroup`; ``ServiceProcess`` runs it as `voucherd-identity`.
 ///
 /// No outbox relay runs here: the services that consume identity's events and commands (issuance
 /// for referral rewards) pull them with ReadOutbox, so identity needs no other service's address.
-enum IdentityServer {
-    /// Health checks need no token: load balancers and the demo call them with a certificate only.
-    static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
-
-    /// Per-principal and per-address limits: generous enough for a batch job or a load test from
-    /// one service account, low enough that one runaway client cannot starve the store.
-    static let rateLimits = RateLimitInterceptor.Configuration(
-        perPrincipal: RateLimit(ratePerSecond: 2_000, burst: 4_000),
-        perDevice: RateLimit(ratePerSecond: 20, burst: 40),
-        perClientAddress: RateLimit(ratePerSecond: 5_000, burst: 10_000)
-    )
+enum IdentityServer: ServiceProcess {
+    static let executableName = "voucherd-identity"
+    static let usage = IdentityUsage.text
+    static let loggerLabel = "voucherd.identity.main"
+    /// The gRPC health name of the identity service.
+    static let healthServiceName = "voucherd.v1.Identity"
 
     /// Builds every part; nothing listens until the group runs.
     /// - Parameters:
@@ -36,16 +28,8 @@ enum IdentityServer {
     /// - Throws: ``StartupError`` for a store, certificate or key file that cannot be used.
     static func makeGroup(settings: IdentitySettings, registry: PrometheusCollectorRegistry, logger: Logger) throws -> ServiceGroup {
         let configuration = settings.service
-        let store: VoucherdStore
-        do {
-            let storeConfiguration = StoreConfiguration(
-                directory: URL(fileURLWithPath: configuration.dataDirectory),
-                logger: Logger(label: "voucherd.identity.store")
-            )
-            store = try VoucherdStore(configuration: storeConfiguration, migrations: IdentitySchema.migrations)
-        } catch {
-            throw StartupError("cannot open the store in \(configuration.dataDirectory): \(error)")
-        }
+        let store = try VoucherdStore.open(
+            dataDirectory: configuration.dataDirectory, migrations: IdentitySchema.migrations, loggerLabel: "voucherd.identity.store")
         let writer = GroupCommitWriter(store: store, metricsDimensions: [("service", "identity")])
         let environment = IdentityEnvironment(
             store: store,
@@ -71,52 +55,26 @@ enum IdentityServer {
             configuration: .init(issuer: settings.identity.tokens.issuer, audience: settings.identity.tokens.audience),
             keySource: keySource
         )
-        let interceptors: [any ServerInterceptor] = [
-            CallObservabilityInterceptor(),
-            AuthenticationInterceptor(
-                verifier: verifier,
-                unauthenticatedMethods: IdentityService.unauthenticatedMethods.union(Self.healthMethods)
-            ),
-            RateLimitInterceptor(configuration: settings.rateLimits),
-        ]
-
-        let transport: XRPCServerTransport
-        do {
-            transport = try XRPCServerTransport(
-                host: configuration.listenHost,
-                port: configuration.listenPort,
-                tls: XRPCServerTLS(
-                    certificateChain: .file(path: configuration.tlsCertificate),
-                    privateKey: .file(path: configuration.tlsKey),
-                    trustRoots: .file(path: configuration.tlsTrustRoots)
-                )
-            )
-        } catch {
-            throw StartupError("cannot load the TLS material: \(error)")
-        }
-        let readiness = Readiness()
-        let health = HealthService(initial: .notServing)
-        let xrpc = XRPCServerService(transport: transport, services: [service, health], interceptors: interceptors, readiness: readiness)
-        let admin = AdminServer(host: configuration.adminHost, port: configuration.adminPort, registry: registry, readiness: readiness)
-        let startup = StartupService(
-            xrpc: xrpc, admin: admin, service: service, verifier: verifier, keySource: keySource,
-            bootstrap: settings.bootstrap, readiness: readiness, health: health,
-            portsFile: PortsFile(dataDirectory: configuration.dataDirectory), logger: logger
+        let listeners = try ServiceListeners(
+            configuration: configuration,
+            services: [service],
+            interceptors: ServiceListeners.interceptors(
+                verifier: verifier, unauthenticatedMethods: IdentityService.unauthenticatedMethods, rateLimits: settings.rateLimits),
+            registry: registry
         )
+        let checks = IdentityStartupChecks(
+            service: service, verifier: verifier, keySource: keySource, bootstrap: settings.bootstrap, logger: logger)
         // Stopped in reverse: readiness drops first, the XRPC server drains (its calls still
         // write), maintenance stops, the admin server closes, and the writer commits its queue last.
-        return ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: StoreWriterService(writer: writer), serviceName: "store-writer"),
-                    .init(service: admin, serviceName: "admin"),
-                    .init(service: MaintenanceService(service: service), serviceName: "maintenance"),
-                    .init(service: xrpc, serviceName: "xrpc"),
-                    .init(service: startup, serviceName: "startup"),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        return listeners.makeGroup(
+            writer: writer,
+            services: [
+                .init(service: listeners.admin, serviceName: "admin"),
+                .init(service: MaintenanceService(service: service), serviceName: "maintenance"),
+            ],
+            healthServiceName: Self.healthServiceName,
+            checks: { try await checks.run() },
+            logger: logger
         )
     }
 }

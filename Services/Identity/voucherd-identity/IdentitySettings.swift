@@ -11,7 +11,7 @@ import VoucherdRuntime
 /// | `bootstrap-password-file`  | `VOUCHERD_BOOTSTRAP_PASSWORD_FILE` | none; required with `bootstrap-operator` |
 /// | `trusted-token-keys`       | `VOUCHERD_TRUSTED_TOKEN_KEYS`      | none: only identity's own keys verify tokens |
 /// | `identity` (file only)     | —                                  | every policy at its default |
-struct IdentitySettings: Sendable {
+struct IdentitySettings: ServiceSettings {
     /// The username of the operator created on a fresh store.
     static let bootstrapOperator = ServiceSetting("bootstrap-operator")
     /// A file holding that operator's password (one line); a file, so it is not in `ps` or the
@@ -37,7 +37,7 @@ struct IdentitySettings: Sendable {
     /// The extra trusted token keys file, if configured.
     var trustedTokenKeysFile: String?
     /// The per-principal, per-device and per-address call limits (`identity.rate-limits`).
-    var rateLimits = IdentityServer.rateLimits
+    var rateLimits = RateLimitInterceptor.Configuration.serviceDefaults
 
     /// Loads and validates every key.
     /// - Parameters:
@@ -60,7 +60,7 @@ struct IdentitySettings: Sendable {
                     problem: "required with bootstrap-operator; set --bootstrap-password-file or VOUCHERD_BOOTSTRAP_PASSWORD_FILE"
                 )
             }
-            bootstrap = BootstrapOperator(username: username, password: try Self.readPassword(path))
+            bootstrap = BootstrapOperator(username: username, password: try Self.bootstrapPasswordFile.firstLine(ofFile: path, holding: "password"))
         }
         var trusted: String?
         if let path = service.settings[Self.trustedTokenKeys.name], !path.isEmpty {
@@ -70,20 +70,7 @@ struct IdentitySettings: Sendable {
             trusted = path
         }
         var settings = IdentitySettings(service: service, identity: identity, bootstrap: bootstrap, trustedTokenKeysFile: trusted)
-        settings.rateLimits = try RateLimitInterceptor.Configuration(section: service.section, defaults: IdentityServer.rateLimits)
+        settings.rateLimits = try RateLimitInterceptor.Configuration(section: service.section, defaults: .serviceDefaults)
         return settings
-    }
-
-    /// The first line of the password file, without its line ending.
-    private static func readPassword(_ path: String) throws(ConfigurationError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(key: Self.bootstrapPasswordFile.name, problem: "cannot read file \(path)")
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        let password = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        guard !password.isEmpty else {
-            throw ConfigurationError(key: Self.bootstrapPasswordFile.name, problem: "file \(path) holds no password on its first line")
-        }
-        return password
     }
 }

@@ -1,45 +1,34 @@
-import Foundation
-import GRPCCore
 import IssuanceService
 import Logging
 import Prometheus
 import ServiceLifecycle
-import UnixSignals
 import VoucherdModel
 import VoucherdRuntime
 import VoucherdStore
-import XRPC
 
 /// Wires the configuration to the issuance library: the store and its writer, the identity
-/// client (merchants, points, signing keys, issuance's own token), the service, the
-/// interceptors, the XRPC and admin servers, the lock sweeper, the command relay to identity,
-/// the referral reward feed from identity, and readiness, as one `ServiceGroup`.
-enum IssuanceServer {
-    /// Health checks need no token: load balancers and the demo call them with a certificate only.
-    static let healthMethods: Set<String> = ["grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"]
+/// client (merchants, points, signing keys, issuance's own token), the service, the token
+/// verifier, the shared listeners (XRPC and admin servers, health, readiness), the lock sweeper,
+/// the command relay to identity and the referral reward feed from identity, as one
+/// `ServiceGroup`; ``ServiceProcess`` runs it as `voucherd-issuance`.
+enum IssuanceServer: ServiceProcess {
+    static let executableName = "voucherd-issuance"
+    static let usage = IssuanceUsage.text
+    static let loggerLabel = "voucherd.issuance.main"
+    /// The gRPC health name of the issuance service.
+    static let healthServiceName = "voucherd.v1.Issuance"
 
-    /// As identity's: a flash sale's burst of claims from one gateway account must fit under the
-    /// per-principal limit, and the per-device limit stops one phone hammering a claim button.
-    static let rateLimits = RateLimitInterceptor.Configuration(
-        perPrincipal: RateLimit(ratePerSecond: 2_000, burst: 4_000),
-        perDevice: RateLimit(ratePerSecond: 20, burst: 40),
-        perClientAddress: RateLimit(ratePerSecond: 5_000, burst: 10_000)
-    )
+    /// The `starting` line also names identity's address, the peer issuance cannot start without.
+    static func startingMetadata(_ settings: IssuanceSettings) -> Logger.Metadata {
+        ["identity": "\(settings.identity)"]
+    }
 
     /// Builds every part; nothing listens or connects until the group runs.
     /// - Throws: ``StartupError`` for a store or certificate that cannot be used.
     static func makeGroup(settings: IssuanceSettings, registry: PrometheusCollectorRegistry, logger: Logger) throws -> ServiceGroup {
         let configuration = settings.service
-        let store: VoucherdStore
-        do {
-            let storeConfiguration = StoreConfiguration(
-                directory: URL(fileURLWithPath: configuration.dataDirectory),
-                logger: Logger(label: "voucherd.issuance.store")
-            )
-            store = try VoucherdStore(configuration: storeConfiguration, migrations: IssuanceSchema.migrations)
-        } catch {
-            throw StartupError("cannot open the store in \(configuration.dataDirectory): \(error)")
-        }
+        let store = try VoucherdStore.open(
+            dataDirectory: configuration.dataDirectory, migrations: IssuanceSchema.migrations, loggerLabel: "voucherd.issuance.store")
         let writer = GroupCommitWriter(
             store: store, maximumBatchSize: settings.writeBatchSize, metricsDimensions: [("service", "issuance")])
 
@@ -66,26 +55,12 @@ enum IssuanceServer {
             configuration: .init(issuer: settings.tokenIssuer, audience: settings.tokenAudience),
             keySource: keySource
         )
-        let interceptors: [any ServerInterceptor] = [
-            CallObservabilityInterceptor(),
-            AuthenticationInterceptor(verifier: verifier, unauthenticatedMethods: Self.healthMethods),
-            RateLimitInterceptor(configuration: settings.rateLimits),
-        ]
-
-        let transport: XRPCServerTransport
-        do {
-            transport = try XRPCServerTransport(
-                host: configuration.listenHost,
-                port: configuration.listenPort,
-                tls: XRPCServerTLS(
-                    certificateChain: .file(path: configuration.tlsCertificate),
-                    privateKey: .file(path: configuration.tlsKey),
-                    trustRoots: .file(path: configuration.tlsTrustRoots)
-                )
-            )
-        } catch {
-            throw StartupError("cannot load the TLS material: \(error)")
-        }
+        let listeners = try ServiceListeners(
+            configuration: configuration,
+            services: [service],
+            interceptors: ServiceListeners.interceptors(verifier: verifier, rateLimits: settings.rateLimits),
+            registry: registry
+        )
         var relayConfiguration = OutboxRelay.Configuration()
         // Most of issuance's events are not identity's; larger batches pass over them quickly.
         relayConfiguration.batchSize = 500
@@ -99,34 +74,24 @@ enum IssuanceServer {
         let referralFeed = ReferralRewardFeed(
             service: service, source: IdentityOutboxSource(client: identityClient.identity, token: token),
             logger: logger)
-        let readiness = Readiness()
-        let health = HealthService(initial: .notServing)
-        let xrpc = XRPCServerService(transport: transport, services: [service, health], interceptors: interceptors, readiness: readiness)
-        let admin = AdminServer(host: configuration.adminHost, port: configuration.adminPort, registry: registry, readiness: readiness)
-        let startup = StartupService(
-            xrpc: xrpc, admin: admin, verifier: verifier, keySource: keySource, token: token,
-            identity: settings.identity.description, readiness: readiness, health: health,
-            portsFile: PortsFile(dataDirectory: configuration.dataDirectory), logger: logger
-        )
+        let checks = IssuanceStartupChecks(
+            verifier: verifier, keySource: keySource, token: token, identity: settings.identity.description, logger: logger)
         // Stopped in reverse: readiness drops first, the XRPC server drains (its calls still
         // write and still call identity), the referral feed stops (after the grant in hand), the
         // sweeper stops, the command relay makes its last pass, the admin server closes, the
         // identity client closes, and the writer commits its queue last.
-        return ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: StoreWriterService(writer: writer), serviceName: "store-writer"),
-                    .init(service: identityClient, serviceName: "identity-client"),
-                    .init(service: admin, serviceName: "admin"),
-                    .init(service: OutboxRelayService(relay: commandRelay, logger: logger), serviceName: "identity-command-relay"),
-                    .init(service: SweeperService(service: service, logger: logger), serviceName: "sweeper"),
-                    .init(service: ReferralRewardFeedService(feed: referralFeed), serviceName: "referral-reward-feed"),
-                    .init(service: xrpc, serviceName: "xrpc"),
-                    .init(service: startup, serviceName: "startup"),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        return listeners.makeGroup(
+            writer: writer,
+            services: [
+                .init(service: identityClient, serviceName: "identity-client"),
+                .init(service: listeners.admin, serviceName: "admin"),
+                .init(service: OutboxRelayService(relay: commandRelay, logger: logger), serviceName: "identity-command-relay"),
+                .init(service: SweeperService(service: service, logger: logger), serviceName: "sweeper"),
+                .init(service: ReferralRewardFeedService(feed: referralFeed), serviceName: "referral-reward-feed"),
+            ],
+            healthServiceName: Self.healthServiceName,
+            checks: { try await checks.run() },
+            logger: logger
         )
     }
 }

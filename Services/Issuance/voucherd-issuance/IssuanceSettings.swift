@@ -14,7 +14,7 @@ import VoucherdRuntime
 /// | `identity-server-name`| `VOUCHERD_IDENTITY_SERVER_NAME` | none: the peer's host is checked |
 /// | `write-batch-size`    | `VOUCHERD_WRITE_BATCH_SIZE` | 128: requests per group commit; 1 turns group commit off |
 /// | `issuance` (file only)| —                         | every policy at its default |
-struct IssuanceSettings: Sendable {
+struct IssuanceSettings: ServiceSettings {
     /// A file holding the API key (one line) of issuance's service account at identity; a file,
     /// so the key is not in `ps` or the environment of child processes.
     static let apiKeyFile = ServiceSetting("api-key-file")
@@ -76,24 +76,11 @@ struct IssuanceSettings: Sendable {
             issuance: issuance,
             identity: identity,
             identityServerName: serverName,
-            apiKey: try Self.readFirstLine(path),
+            apiKey: try Self.apiKeyFile.firstLine(ofFile: path, holding: "API key"),
             tokenIssuer: service.settings[Self.tokenIssuer.name] ?? "voucherd-identity",
             tokenAudience: service.settings[Self.tokenAudience.name] ?? "voucherd",
             writeBatchSize: writeBatchSize,
-            rateLimits: try RateLimitInterceptor.Configuration(section: service.section, defaults: IssuanceServer.rateLimits)
+            rateLimits: try RateLimitInterceptor.Configuration(section: service.section, defaults: .serviceDefaults)
         )
-    }
-
-    /// The first line of the API key file, without its line ending.
-    private static func readFirstLine(_ path: String) throws(ConfigurationError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(key: Self.apiKeyFile.name, problem: "cannot read file \(path)")
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        let key = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        guard !key.isEmpty else {
-            throw ConfigurationError(key: Self.apiKeyFile.name, problem: "file \(path) holds no API key on its first line")
-        }
-        return key
     }
 }

@@ -1,11 +1,6 @@
-import GRPCCore
 import IssuanceService
-import XRPC
+import VoucherdRuntime
 
-/// Who is calling, by the certificate of the XRPC connection (its first URI SAN, such as
-/// `spiffe://voucherd/service/redemption`): the checkout methods admit only the configured callers.
-struct PeerCallerIdentity: CallerIdentityResolver {
-    func serviceIdentity(of context: ServerContext) -> String? {
-        context.xrpc?.peer.identity
-    }
-}
+/// Who is calling, by the certificate of the XRPC connection (``CertificateCallerIdentity``):
+/// the checkout methods admit only the configured callers.
+struct PeerCallerIdentity: CallerIdentityResolver, CertificateCallerIdentity {}
