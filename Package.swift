@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "voucherd-issuance", targets: ["voucherd-issuance"]),
         .executable(name: "voucherctl", targets: ["voucherctl"]),
         .executable(name: "voucherd-load", targets: ["voucherd-load"]),
+        .library(name: "BenchSupport", targets: ["BenchSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -216,9 +217,16 @@ let package = Package(
         ),
         // The load generator: scenarios over XRPC against running services, latency
         // percentiles from HdrHistogram, a table and JSON.
+        // The description of the machine a measurement ran on, for the benchmarks and voucherd-load.
+        .target(
+            name: "BenchSupport",
+            path: "Shared/BenchSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "voucherd-load",
             dependencies: [
+                "BenchSupport",
                 "XRPC",
                 "VoucherdModel",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -395,6 +403,7 @@ let package = Package(
         .testTarget(
             name: "VoucherdLoadTests",
             dependencies: [
+                "BenchSupport",
                 "voucherd-load",
                 "XRPC",
                 "XRPCTestSupport",

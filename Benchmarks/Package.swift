@@ -30,18 +30,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
-        // What every benchmark shares: the description of the machine its results were taken on.
-        .target(
-            name: "BenchSupport",
-            path: "Sources/BenchSupport",
-            swiftSettings: swiftSettings
-        ),
         // Group commit against one transaction per request: N concurrent durable writers on a
         // fresh store, throughput and latency percentiles for both modes in the same run.
         .executableTarget(
             name: "store-bench",
             dependencies: [
-                "BenchSupport",
+                .product(name: "BenchSupport", package: "Voucherd"),
                 .product(name: "VoucherdStore", package: "Voucherd"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "code-bench",
             dependencies: [
-                "BenchSupport",
+                .product(name: "BenchSupport", package: "Voucherd"),
                 .product(name: "IssuanceService", package: "Voucherd"),
                 .product(name: "VoucherdModel", package: "Voucherd"),
                 .product(name: "VoucherdStore", package: "Voucherd"),
@@ -76,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "xrpc-bench",
             dependencies: [
-                "BenchSupport",
+                .product(name: "BenchSupport", package: "Voucherd"),
                 .product(name: "XRPC", package: "Voucherd"),
                 .product(name: "VoucherdModel", package: "Voucherd"),
                 .product(name: "VoucherdPKI", package: "Voucherd"),

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import GRPCCore
 import VoucherdModel
@@ -104,7 +105,7 @@ struct FlashSaleScenario: Sendable {
         let plan = self.load.plan(defaultRequests: Self.defaultAttempts)
         let picker = UserPicker(seed: self.seed, users: self.users)
         let ledger = FlashSaleLedger(users: self.users)
-        var machine = Machine.describe()
+        var machine = Machine.forLoadRun()
         let startedAt = Date()
         print("running \(plan) with \(self.load.concurrency) in flight over \(self.connection.connections) connections…")
         let tally = await LoadRunner(concurrency: self.load.concurrency, plan: plan, pool: issuance).run(

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 extension LoadReport {
@@ -6,7 +7,7 @@ extension LoadReport {
         var out = "voucherd-load \(self.scenario)"
         if let label { out += " [\(label)]" }
         out += "  \(self.startedAt)  git \(self.machine.gitRevision ?? "unknown")\n"
-        out += "machine: \(self.machine.nproc) cpu (\(self.machine.cpu)), load \(self.machine.loadAverageBefore) -> \(self.machine.loadAverageAfter)\n"
+        out += "machine: \(self.machine.nproc) cpu (\(self.machine.cpu ?? "unknown")), load \(self.machine.loadAverageBefore ?? "unknown") -> \(self.machine.loadAverageAfter ?? "unknown")\n"
         out += "options: " + self.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
         for phase in self.setup {
             out += "setup: \(phase.name) " + Self.fixed(phase.seconds, 2) + " s\n"

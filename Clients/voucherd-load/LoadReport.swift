@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// Everything one run found out: what ran where, the timed phase's counts, rates and

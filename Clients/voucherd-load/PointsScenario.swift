@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import GRPCCore
 import VoucherdModel
@@ -43,7 +44,7 @@ struct PointsScenario: Sendable {
                 warmupOK = tally.count(of: .ok)
             }
 
-            var machine = Machine.describe()
+            var machine = Machine.forLoadRun()
             let startedAt = Date()
             print("running \(plan) with \(self.load.concurrency) in flight over \(self.connection.connections) connections…")
             let tally = await LoadRunner(concurrency: self.load.concurrency, plan: plan, pool: pool)

@@ -108,8 +108,11 @@ public final class XRPCServerTransport: ServerTransport {
                     }
                 }
         } catch {
-            self.markClosed(error: error)
-            throw RPCError(code: .unavailable, message: "cannot listen on \(self.host):\(self.port): \(error)")
+            // One error for both who learn of it (`listen`'s caller and `listeningAddress`'s
+            // waiters): whichever reports first, the operator reads which address was taken.
+            let failure = RPCError(code: .unavailable, message: "cannot listen on \(self.host):\(self.port): \(error)")
+            self.markClosed(error: failure)
+            throw failure
         }
 
         if let local = server.channel.localAddress {

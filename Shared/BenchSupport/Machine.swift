@@ -3,7 +3,8 @@ import Foundation
 /// Where a benchmark ran, recorded with every result: on a shared 2-core box the other tenants,
 /// the processor and the disk decide much of the numbers.
 ///
-/// One type for all the benchmarks, so their reports describe a machine the same way. Each
+/// One type for the benchmarks and `voucherd-load`, so their reports describe a machine the same
+/// way. Each
 /// records what bears on what it measures; a field it leaves nil is not written (the reports'
 /// JSON has only the keys that benchmark sets).
 public struct Machine: Codable, Sendable {
@@ -13,6 +14,8 @@ public struct Machine: Codable, Sendable {
     public var nproc: Int
     /// `model name` from /proc/cpuinfo.
     public var cpu: String?
+    /// Physical memory in bytes.
+    public var memoryBytes: UInt64?
     /// `swift --version`, first line.
     public var swift: String?
     /// `sqlite_version()` as the store reports it.
@@ -26,6 +29,8 @@ public struct Machine: Codable, Sendable {
     /// /proc/loadavg before and after the runs: how busy the other tenants kept the box.
     public var loadAverageBefore: String?
     public var loadAverageAfter: String?
+    /// `git rev-parse HEAD` of the working directory, with `-dirty` if it has changes.
+    public var gitRevision: String?
 
     /// What an fsync probe measured (store-bench's `Machine.probeFsync(in:iterations:)`).
     public struct FsyncProbe: Codable, Sendable {
@@ -47,6 +52,7 @@ public struct Machine: Codable, Sendable {
         uname: String,
         nproc: Int,
         cpu: String? = nil,
+        memoryBytes: UInt64? = nil,
         swift: String? = nil,
         sqliteVersion: String? = nil,
         storeDirectory: String? = nil,
@@ -54,11 +60,13 @@ public struct Machine: Codable, Sendable {
         fsyncProbeBefore: FsyncProbe? = nil,
         fsyncProbeAfter: FsyncProbe? = nil,
         loadAverageBefore: String? = nil,
-        loadAverageAfter: String? = nil
+        loadAverageAfter: String? = nil,
+        gitRevision: String? = nil
     ) {
         self.uname = uname
         self.nproc = nproc
         self.cpu = cpu
+        self.memoryBytes = memoryBytes
         self.swift = swift
         self.sqliteVersion = sqliteVersion
         self.storeDirectory = storeDirectory
@@ -67,6 +75,7 @@ public struct Machine: Codable, Sendable {
         self.fsyncProbeAfter = fsyncProbeAfter
         self.loadAverageBefore = loadAverageBefore
         self.loadAverageAfter = loadAverageAfter
+        self.gitRevision = gitRevision
     }
 
     /// The host, the processor and the toolchain, with the load average now as the one before
@@ -98,8 +107,20 @@ public struct Machine: Codable, Sendable {
         return "unknown"
     }
 
-    /// The output of a command, trimmed, or `"unknown"` if it could not run.
+    /// The checkout's revision, `-dirty` when tracked files changed; nil outside a checkout.
+    public static func gitRevision() -> String? {
+        guard let revision = Self.output(of: ["git", "rev-parse", "HEAD"]), !revision.isEmpty else { return nil }
+        let dirty = Self.output(of: ["git", "status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
+        return dirty ? revision + "-dirty" : revision
+    }
+
+    /// The output of a command, trimmed, or `"unknown"` if it could not run or failed.
     public static func commandOutput(_ arguments: [String]) -> String {
+        Self.output(of: arguments) ?? "unknown"
+    }
+
+    /// The output of a command, trimmed, or nil if it could not run or failed.
+    private static func output(of arguments: [String]) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -109,11 +130,11 @@ public struct Machine: Codable, Sendable {
         do {
             try process.run()
         } catch {
-            return "unknown"
+            return nil
         }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return "unknown" }
+        guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
