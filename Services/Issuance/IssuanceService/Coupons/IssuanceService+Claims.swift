@@ -20,7 +20,6 @@ extension IssuanceService {
             let consumerID = try Self.consumerFor(principal, requested: request.consumerID)
             try RequestChecks.id(request.campaignID, prefix: "cmp_", field: "campaign_id")
             try RequestChecks.idempotencyKey(request.idempotencyKey)
-            let hash = try RequestChecks.digest(request)
             // Without a ticket (the campaign's inventory kept changing) the writer alone decides.
             let ticket: StockGate.Ticket?
             switch try await self.admit(request.campaignID) {
@@ -30,16 +29,25 @@ extension IssuanceService {
                 ticket = nil
             case .soldOut:
                 // A retry of a claim that won must still get its coupon (invariant 4), but a
-                // consumer never issued one of this campaign has no such claim to retry.
+                // consumer never issued one of this campaign has no such claim to retry, and
+                // needs no request digest either: most of a sale's answers end here.
                 if try await self.neverIssued(request.campaignID, consumerID: consumerID) {
                     throw IssuanceError.resourceExhausted("Campaign '\(request.campaignID)' is out of stock.")
                 }
                 if let stored = try await self.storedResponse(
-                    principal: principal.subject, method: Methods.claimCoupon, key: request.idempotencyKey, hash: hash)
+                    principal: principal.subject, method: Methods.claimCoupon, key: request.idempotencyKey,
+                    hash: RequestChecks.digest(request))
                 {
                     return try Voucherd_V1_Coupon(serializedBytes: stored)
                 }
                 throw IssuanceError.resourceExhausted("Campaign '\(request.campaignID)' is out of stock.")
+            }
+            let hash: Data
+            do {
+                hash = try RequestChecks.digest(request)
+            } catch {
+                if let ticket { self.stockGate.settle(ticket, level: nil) }
+                throw error
             }
             let order = CouponIssuer.Order(
                 campaignID: request.campaignID, consumerID: consumerID, origin: .claim,
