@@ -94,10 +94,13 @@ extension ServiceProcess {
         } catch {
             let message = Self.describe(error)
             logger.critical("stopped", metadata: ["error": "\(message)"])
+            LogLineWriter.standardOutput.flush()
             Self.printError(message)
             return Self.failureStatus
         }
         logger.info("stopped")
+        // JSON log lines are written from a thread of their own; let the last ones out.
+        LogLineWriter.standardOutput.flush()
         return 0
     }
 

@@ -25,7 +25,8 @@ public struct JSONLogHandler: LogHandler {
     ///   - label: the logger's label.
     ///   - logLevel: the lowest level written.
     ///   - metadataProvider: metadata computed for every line.
-    ///   - output: receives each line without its newline; defaults to standard output.
+    ///   - output: receives each line without its newline; defaults to standard output through
+    ///     ``LogLineWriter/standardOutput``, which never blocks the logging thread.
     public init(
         label: String,
         logLevel: Logger.Level = .info,
@@ -35,7 +36,7 @@ public struct JSONLogHandler: LogHandler {
         self.label = label
         self.logLevel = logLevel
         self.metadataProvider = metadataProvider
-        self.output = output ?? { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        self.output = output ?? { line in LogLineWriter.standardOutput.write(line) }
     }
 
     /// A metadata value of this handler.
