@@ -95,17 +95,22 @@ import VoucherdStore
         }
     }
 
+    /// The owner raises the campaign's inventory.
+    private static func raiseInventory(of campaignID: String, to inventory: UInt64, in harness: IssuanceHarness) async throws {
+        var update = Voucherd_V1_UpdateCampaignRequest()
+        update.campaignID = campaignID
+        update.inventory = inventory
+        _ = try await Fixtures.merchant("m1").run {
+            try await harness.service.updateCampaign(request: update, context: IssuanceHarness.context())
+        }
+    }
+
     @Test func moreInventoryReopensTheGate() async throws {
         try await withIssuanceService { harness in
             let campaign = try await harness.activeCampaign { $0.rules.inventory = 1 }
             _ = try await harness.claim(campaign.campaignID, as: "a")
             await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "b") }
-            var update = Voucherd_V1_UpdateCampaignRequest()
-            update.campaignID = campaign.campaignID
-            update.inventory = 2
-            _ = try await Fixtures.merchant("m1").run {
-                try await harness.service.updateCampaign(request: update, context: IssuanceHarness.context())
-            }
+            try await Self.raiseInventory(of: campaign.campaignID, to: 2, in: harness)
             _ = try await harness.claim(campaign.campaignID, as: "b")
             await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "c") }
         }
@@ -136,12 +141,7 @@ import VoucherdStore
             let campaign = try await harness.activeCampaign { $0.rules.inventory = 1 }
             _ = try await harness.claim(campaign.campaignID, as: "a")
             await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "b") }
-            var update = Voucherd_V1_UpdateCampaignRequest()
-            update.campaignID = campaign.campaignID
-            update.inventory = 2
-            _ = try await Fixtures.merchant("m1").run {
-                try await harness.service.updateCampaign(request: update, context: IssuanceHarness.context())
-            }
+            try await Self.raiseInventory(of: campaign.campaignID, to: 2, in: harness)
             let coupon = try await harness.claim(campaign.campaignID, as: "b", key: "kb")
             await expectStatus(.resourceExhausted) { _ = try await harness.claim(campaign.campaignID, as: "c") }
             #expect(try await harness.claim(campaign.campaignID, as: "b", key: "kb") == coupon)

@@ -8,6 +8,19 @@ struct WALCheckpointerTests {
     /// About one page of the log per row.
     private static let pageOfText = String(repeating: "x", count: 3_000)
 
+    /// Inserts a page-sized row per index, each in a transaction of its own on the pool (not
+    /// through a group-commit writer), calling `after` with the index once it committed.
+    private static func insertPages(
+        _ indices: ClosedRange<Int>, into store: VoucherdStore, after: (Int) throws -> Void
+    ) async throws {
+        for index in indices {
+            try await store.pool.write { db in
+                try db.execute(sql: "INSERT INTO items (id, label) VALUES (?, ?)", arguments: [index, Self.pageOfText])
+            }
+            try after(index)
+        }
+    }
+
     @Test("an idle group-commit writer checkpoints once the log passes idlePages")
     func idleWriterCheckpoints() async throws {
         try await withTemporaryDirectory { directory in
@@ -38,12 +51,7 @@ struct WALCheckpointerTests {
                 $0.checkpointPolicy = WALCheckpointer.Policy(idlePages: 10, maximumPages: 50)
             }
             var largest = 0
-            for index in 1...200 {
-                try await store.pool.write { db in
-                    try db.execute(sql: "INSERT INTO items (id, label) VALUES (?, ?)", arguments: [index, Self.pageOfText])
-                }
-                largest = max(largest, store.checkpointer.pagesInLog)
-            }
+            try await Self.insertPages(1...200, into: store) { _ in largest = max(largest, store.checkpointer.pagesInLog) }
             let statistics = store.checkpointer.statistics
             #expect(statistics.forcedCheckpoints >= 2)
             #expect(statistics.idleCheckpoints == 0)
@@ -59,10 +67,7 @@ struct WALCheckpointerTests {
                 $0.checkpointPolicy = WALCheckpointer.Policy(idlePages: 5_000, maximumPages: 10_000)
             }
             var previous = 0
-            for index in 1...1_050 {
-                try await store.pool.write { db in
-                    try db.execute(sql: "INSERT INTO items (id, label) VALUES (?, ?)", arguments: [index, Self.pageOfText])
-                }
+            try await Self.insertPages(1...1_050, into: store) { index in
                 let pages = store.checkpointer.pagesInLog
                 try #require(pages > previous, "the log shrank at row \(index): SQLite checkpointed on its own")
                 previous = pages
