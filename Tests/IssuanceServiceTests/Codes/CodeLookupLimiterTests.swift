@@ -22,6 +22,23 @@ import VoucherdModel
         #expect(!limiter.admits("c1"))
     }
 
+    @Test func aFullTableMakesRoomOnceForAQuarterAndKeepsTheDeepestDebts() {
+        let clock = TestClock()
+        let limiter = CodeLookupLimiter(configuration: .init(burst: 2, interval: 10, maximumTracked: 100), now: { clock.now })
+        // A caller deep in debt, then 150 callers with one failure each, none of it paid back.
+        for _ in 0..<5 { limiter.recordFailure("guesser") }
+        for caller in 0..<150 {
+            limiter.recordFailure("c\(caller)")
+            #expect(limiter.trackedCount <= 100)
+        }
+        // Room was made for a quarter at a time, dropping the debts nearest to being paid:
+        // the guesser's stays, and so does the newest caller's.
+        #expect(!limiter.admits("guesser"))
+        limiter.recordFailure("c149")
+        #expect(!limiter.admits("c149"))
+        #expect(limiter.trackedCount >= 75)
+    }
+
     @Test func claimCodeRefusesACallerThatFailedTooOften() async throws {
         try await withIssuanceService { harness in
             let campaign = try await harness.codeCampaign()

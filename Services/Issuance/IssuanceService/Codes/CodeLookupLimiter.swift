@@ -41,16 +41,30 @@ final class CodeLookupLimiter: Sendable {
         }
     }
 
+    /// How many callers are tracked.
+    var trackedCount: Int { self.arrivals.withLock { $0.count } }
+
     /// Counts one failed lookup against `caller`.
     func recordFailure(_ caller: String) {
         let now = self.now().timeIntervalSinceReferenceDate
         let configuration = self.configuration
         self.arrivals.withLock { arrivals in
-            if arrivals.count >= configuration.maximumTracked {
-                // Entries in the past carry no debt: dropping them forgets nothing.
-                arrivals = arrivals.filter { $0.value > now }
+            if arrivals[caller] == nil, arrivals.count >= configuration.maximumTracked {
+                Self.makeRoom(in: &arrivals, now: now, maximum: configuration.maximumTracked)
             }
             arrivals[caller] = max(arrivals[caller] ?? now, now) + configuration.interval
         }
+    }
+
+    /// Brings the table down to three quarters of `maximum`: first the entries whose debt is
+    /// paid (dropping them forgets nothing), then, if callers with debt still fill it, the ones
+    /// nearest to being forgiven anyway. Making room for a quarter at once means the sweep runs
+    /// once per `maximum / 4` new callers, not on every failure once the table is full.
+    private static func makeRoom(in arrivals: inout [String: TimeInterval], now: TimeInterval, maximum: Int) {
+        arrivals = arrivals.filter { $0.value > now }
+        let target = max(0, maximum * 3 / 4)
+        guard arrivals.count > target else { return }
+        let nearest = arrivals.sorted { $0.value < $1.value }.prefix(arrivals.count - target)
+        for (caller, _) in nearest { arrivals[caller] = nil }
     }
 }
