@@ -1,5 +1,6 @@
 import VoucherdModel
 import Foundation
+import Synchronization
 
 /// The fields of a JWS header the verifier needs before choosing a key.
 struct CompactTokenHeader: Decodable, Sendable, Hashable {
@@ -43,18 +44,33 @@ struct CompactJWS: Sendable {
         let payloadPart = bytes[(firstDot + 1)..<secondDot]
         let signaturePart = bytes[(secondDot + 1)...]
         guard !headerPart.isEmpty, !payloadPart.isEmpty, !signaturePart.isEmpty,
-            let headerJSON = Base64URL.decode(headerPart),
             let payload = Base64URL.decode(payloadPart),
             let signature = Base64URL.decode(signaturePart)
         else { throw .malformedToken }
+        let header = try Self.header(headerPart)
+        bytes.removeSubrange(secondDot...)
+        return CompactJWS(header: header, payload: payload, signature: signature, signingInput: bytes)
+    }
+
+    /// Headers already decoded, by their encoded text. One signer writes the same header for
+    /// every token of a key (`{"alg":"EdDSA","kid":…,"typ":"JWT"}`), so after the first token of
+    /// a key the JSON decoder is skipped. Bounded: forgotten wholesale past 64 headers.
+    private static let knownHeaders = Mutex<[ArraySlice<UInt8>: CompactTokenHeader]>([:])
+
+    private static func header(_ encoded: ArraySlice<UInt8>) throws(AuthenticationError) -> CompactTokenHeader {
+        if let known = Self.knownHeaders.withLock({ $0[encoded] }) { return known }
+        guard let json = Base64URL.decode(encoded) else { throw .malformedToken }
         let header: CompactTokenHeader
         do {
-            header = try JSONDecoder().decode(CompactTokenHeader.self, from: Data(headerJSON))
+            header = try JSONDecoder().decode(CompactTokenHeader.self, from: Data(json))
         } catch {
             throw .malformedToken
         }
-        bytes.removeSubrange(secondDot...)
-        return CompactJWS(header: header, payload: payload, signature: signature, signingInput: bytes)
+        Self.knownHeaders.withLock { known in
+            if known.count >= 64 { known.removeAll(keepingCapacity: true) }
+            known[ArraySlice(Array(encoded))] = header
+        }
+        return header
     }
 }
 

@@ -54,6 +54,19 @@ struct CompactJWSTests {
         #expect(jws.signingInput == Array("\(header).\(payload)".utf8))
     }
 
+    @Test func eachHeaderIsReadAsItsOwnEvenPastTheRememberedOnes() throws {
+        let kids = (0..<100).map { "k\($0)" }
+        for kid in kids + kids.reversed() + kids {
+            let header = Self.part(#"{"alg":"EdDSA","kid":"\#(kid)"}"#)
+            let jws = try CompactJWS.parse("\(header).\(Self.part("{}")).\(Self.part("s"))")
+            #expect(jws.header.kid == kid)
+        }
+        // A header that failed to parse is not remembered as a good one.
+        for _ in 0..<2 {
+            #expect(throws: AuthenticationError.malformedToken) { try CompactJWS.parse("bm90LWpzb24.e30.c2ln") }
+        }
+    }
+
     @Test func readsCriticalExtensions() throws {
         let header = Self.part(#"{"alg":"EdDSA","kid":"k1","crit":["b64"],"b64":false}"#)
         let jws = try CompactJWS.parse("\(header).\(Self.part("{}")).\(Self.part("s"))")

@@ -22,7 +22,10 @@ public final class LogLineWriter: Sendable {
     private struct State {
         var queue: [String] = []
         var queuedBytes = 0
+        /// Dropped since the last note of it was written.
         var dropped = 0
+        /// Dropped since the writer started.
+        var droppedInAll = 0
         /// True while the writer thread is writing a batch taken from the queue.
         var writing = false
     }
@@ -46,8 +49,8 @@ public final class LogLineWriter: Sendable {
         thread.start()
     }
 
-    /// How many lines were dropped so far because the queue was full.
-    public var droppedLines: Int { self.state.withLock { $0.dropped } }
+    /// How many lines were dropped so far, in all, because the queue was full.
+    public var droppedLines: Int { self.state.withLock { $0.droppedInAll } }
 
     /// Queues `line` (without its newline); never blocks on the file descriptor.
     public func write(_ line: String) {
@@ -55,6 +58,7 @@ public final class LogLineWriter: Sendable {
         let wake = self.state.withLock { state -> Bool in
             guard state.queuedBytes + size <= self.maximumQueuedBytes else {
                 state.dropped += 1
+                state.droppedInAll += 1
                 return false
             }
             state.queue.append(line)
