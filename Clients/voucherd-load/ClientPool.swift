@@ -22,12 +22,16 @@ struct ClientPool: Sendable {
 
     /// The client for call `index`: the caller's own when it is pinned, else round-robin.
     func client(for index: Int) -> GRPCClient<XRPCClientTransport> {
-        self.clients[(Self.pinned ?? index) % self.clients.count]
+        self.clients[Self.slot(for: index, of: self.clients.count)]
     }
 
     /// The transport under ``client(for:)``.
     func transport(for index: Int) -> XRPCClientTransport {
-        self.transports[(Self.pinned ?? index) % self.transports.count]
+        self.transports[Self.slot(for: index, of: self.transports.count)]
+    }
+
+    private static func slot(for index: Int, of count: Int) -> Int {
+        (Self.pinned ?? index) % count
     }
 
     /// Creates `connections` clients to `endpoints`, runs their connections while `body`

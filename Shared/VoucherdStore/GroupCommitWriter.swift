@@ -254,11 +254,7 @@ public final class GroupCommitWriter: Sendable {
 
     private func commit(_ batch: [Request]) async {
         let start = DispatchTime.now().uptimeNanoseconds
-        let result: Result<[Outcome], any Error> = await withCheckedContinuation { continuation in
-            commitQueue.async { [pool] in
-                continuation.resume(returning: Result { try Self.runTransaction(batch, on: pool) })
-            }
-        }
+        let result = await onCommitQueue { [pool] in Result { try Self.runTransaction(batch, on: pool) } }
         commitTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
         batchSizeRecorder.record(batch.count)
         state.withLock { state in
@@ -280,13 +276,13 @@ public final class GroupCommitWriter: Sendable {
     /// Checkpoints on the writer connection while nobody is waiting. A request arriving
     /// meanwhile waits for it, as it would have for SQLite's auto-checkpoint inside a commit.
     private func checkpoint(_ checkpointer: WALCheckpointer) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            commitQueue.async { [pool] in
-                // A failed checkpoint loses nothing (the log still holds every commit) and is
-                // retried after the next idle commit, or forced at the log's maximum.
-                try? pool.writeWithoutTransaction { db in try checkpointer.checkpointIdle(db) }
-                continuation.resume()
-            }
+        await onCommitQueue { [pool] in pool.writeWithoutTransaction { db in checkpointer.checkpointIdle(db) } }
+    }
+
+    /// Runs `body` on the commit queue and returns its result.
+    private func onCommitQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            commitQueue.async { continuation.resume(returning: body()) }
         }
     }
 

@@ -64,10 +64,8 @@ public final class WALCheckpointer: Sendable {
     public var wantsIdleCheckpoint: Bool { self.pagesInLog >= self.policy.idlePages }
 
     /// Runs a PASSIVE checkpoint on the writer connection `db` (the caller is idle).
-    public func checkpointIdle(_ db: Database) throws {
-        let result = try db.checkpoint(.passive)
-        // Everything copied: the next commit starts the log from its beginning.
-        if result.checkpointedFrameCount >= result.walFrameCount { self.pages.store(0, ordering: .relaxed) }
+    public func checkpointIdle(_ db: Database) {
+        self.checkpoint(db.sqliteConnection, name: "main")
         self.counters.withLock { $0.idleCheckpoints += 1 }
     }
 
@@ -86,17 +84,21 @@ public final class WALCheckpointer: Sendable {
     private func committed(pages: Int, connection: OpaquePointer?, name: UnsafePointer<CChar>?) -> Int32 {
         self.pages.store(pages, ordering: .relaxed)
         guard pages >= self.policy.maximumPages else { return SQLITE_OK }
-        // What SQLite's auto-checkpoint does at its threshold. Its outcome is not the commit's:
-        // the transaction is already durable, and a checkpoint that could not finish (a reader
-        // on an old snapshot) is simply tried again at the next commit.
-        var logged: Int32 = 0
-        var copied: Int32 = 0
-        if sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied) == SQLITE_OK,
-            copied >= logged
-        {
-            self.pages.store(0, ordering: .relaxed)
-        }
+        self.checkpoint(connection, name: name)
         self.counters.withLock { $0.forcedCheckpoints += 1 }
         return SQLITE_OK
+    }
+
+    /// A PASSIVE checkpoint, as SQLite's auto-checkpoint runs it. Its outcome is nobody's
+    /// failure: every commit is already durable in the log, and a checkpoint that could not
+    /// finish (a reader on an old snapshot, an I/O error) is tried again at the next occasion.
+    private func checkpoint(_ connection: OpaquePointer?, name: UnsafePointer<CChar>?) {
+        var logged: Int32 = 0
+        var copied: Int32 = 0
+        guard sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied) == SQLITE_OK else {
+            return
+        }
+        // Everything copied: the next commit starts the log from its beginning.
+        if copied >= logged { self.pages.store(0, ordering: .relaxed) }
     }
 }

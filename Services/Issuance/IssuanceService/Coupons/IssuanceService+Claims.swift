@@ -42,13 +42,6 @@ extension IssuanceService {
                 }
                 throw IssuanceError.resourceExhausted("Campaign '\(request.campaignID)' is out of stock.")
             }
-            let hash: Data
-            do {
-                hash = try RequestChecks.digest(request)
-            } catch {
-                if let ticket { self.stockGate.settle(ticket, level: nil) }
-                throw error
-            }
             let order = CouponIssuer.Order(
                 campaignID: request.campaignID, consumerID: consumerID, origin: .claim,
                 claimant: principal.role == .consumer ? .consumer(tier: principal.tier ?? "") : .service,
@@ -58,6 +51,8 @@ extension IssuanceService {
             let issuer = CouponIssuer(recorder: ChangeRecorder(environment: environment))
             let response: Data
             do {
+                // Inside the `do`: a ticket is settled whatever fails from here on.
+                let hash = try RequestChecks.digest(request)
                 let (written, level) = try await environment.writer.write { db -> (Data, StockGate.Level?) in
                     var level: StockGate.Level?
                     let stored = try environment.idempotency.execute(
